@@ -1,0 +1,214 @@
+//! Settings, layered: built-in defaults, then an optional TOML file, then environment variables.
+//!
+//! Environment variables use `CLICKPAY__SECTION__KEY` (e.g. `CLICKPAY__SERVER__PORT`), plus the
+//! conventional names the contract promises: `DATABASE_URL`, `PORT`, `CLICKPAY_PUBLIC_URL`,
+//! `CLICKPAY_DEMO_PASSWORD`. The file is `$CLICKPAY_CONFIG` if set, else `clickpay.toml` when present.
+
+use std::path::PathBuf;
+
+use config::{Config, Environment, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+const DEFAULTS: &str = r#"
+environment = "local"
+data_dir = ".data"
+
+[server]
+host = "127.0.0.1"
+port = 8080
+static_dir = "dist"
+shutdown_timeout_seconds = 20
+allow_private_webhook_targets = false
+
+[database]
+max_connections = 10
+acquire_timeout_seconds = 5
+
+[session]
+idle_timeout_minutes = 15
+absolute_timeout_hours = 12
+cookie_secure = true
+
+[rate_limits]
+login_per_account_per_minute = 5
+login_per_ip_per_minute = 20
+api_per_key_per_minute = 600
+
+[lockout]
+max_failed_logins = 10
+lock_minutes = 30
+"#;
+
+/// Where the server runs: `local` allows development conveniences (generated keys), `production`
+/// refuses to start without real secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunMode {
+    Local,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub environment: RunMode,
+    /// Local state: demo credentials, generated development keys.
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    #[serde(default)]
+    pub security: SecuritySettings,
+    pub session: SessionSettings,
+    pub rate_limits: RateLimitSettings,
+    pub lockout: LockoutSettings,
+    /// The demo users' password (`CLICKPAY_DEMO_PASSWORD`); generated when unset.
+    #[serde(default)]
+    pub demo_password: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// The absolute base of links we hand out (confirmation pages). Defaults to `http://host:port`.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// The built SPA (Trunk's `dist/`).
+    pub static_dir: PathBuf,
+    pub shutdown_timeout_seconds: u64,
+    /// Lets webhooks reach loopback and private networks: local development and tests only.
+    pub allow_private_webhook_targets: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `postgres://user:password@host:port/db`
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub acquire_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct SecuritySettings {
+    /// Signs session JWTs (HS256): at least 32 bytes.
+    #[serde(default)]
+    pub jwt_secret: Option<SecretString>,
+    /// Base64 of 32 bytes: the AES-256-GCM key for saved cards' PANs.
+    #[serde(default)]
+    pub card_encryption_key: Option<SecretString>,
+    /// Base64 of 32 bytes: the HMAC key for PAN look-ups.
+    #[serde(default)]
+    pub card_hash_key: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionSettings {
+    pub idle_timeout_minutes: i64,
+    pub absolute_timeout_hours: i64,
+    /// `Secure` on the session cookie. Browsers accept Secure cookies from http://127.0.0.1 and
+    /// localhost, so this stays on in the local run too.
+    pub cookie_secure: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    pub login_per_account_per_minute: u32,
+    pub login_per_ip_per_minute: u32,
+    pub api_per_key_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LockoutSettings {
+    pub max_failed_logins: i32,
+    pub lock_minutes: i64,
+}
+
+impl Settings {
+    /// Reads the layers from this process's environment.
+    pub fn load() -> Result<Settings, config::ConfigError> {
+        let file = std::env::var("CLICKPAY_CONFIG").ok();
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        builder = match file {
+            Some(path) => builder.add_source(File::with_name(&path).required(true)),
+            None => builder.add_source(File::with_name("clickpay.toml").required(false)),
+        };
+        builder = builder.add_source(Environment::with_prefix("CLICKPAY").prefix_separator("__").separator("__"));
+        for (var, key) in [
+            ("DATABASE_URL", "database.url"),
+            ("PORT", "server.port"),
+            ("CLICKPAY_PUBLIC_URL", "server.public_url"),
+            ("CLICKPAY_DEMO_PASSWORD", "demo_password"),
+        ] {
+            if let Ok(v) = std::env::var(var) {
+                builder = builder.set_override(key, v)?;
+            }
+        }
+        builder.build()?.try_deserialize()
+    }
+
+    /// The defaults with the given overrides (dotted keys), ignoring files and the environment:
+    /// what tests use.
+    pub fn with_overrides(overrides: &[(&str, &str)]) -> Result<Settings, config::ConfigError> {
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        for (k, v) in overrides {
+            builder = builder.set_override(*k, *v)?;
+        }
+        builder.build()?.try_deserialize()
+    }
+
+    /// The base of absolute URLs we hand out, without a trailing slash.
+    pub fn public_url(&self, bound_port: u16) -> String {
+        match &self.server.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{}:{}", self.server.host, bound_port),
+        }
+    }
+
+    /// Refuses settings that would run a production server unsafely.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(s) = &self.security.jwt_secret
+            && s.expose_secret().len() < 32
+        {
+            return Err("security.jwt_secret must be at least 32 bytes".into());
+        }
+        if self.environment == RunMode::Production {
+            if self.security.jwt_secret.is_none()
+                || self.security.card_encryption_key.is_none()
+                || self.security.card_hash_key.is_none()
+            {
+                return Err("production needs security.jwt_secret, card_encryption_key and card_hash_key".into());
+            }
+            if self.server.allow_private_webhook_targets {
+                return Err("production may not allow private webhook targets".into());
+            }
+        }
+        if self.session.idle_timeout_minutes <= 0 || self.session.idle_timeout_minutes > 15 {
+            return Err("session.idle_timeout_minutes must be within 1..=15".into());
+        }
+        if self.session.absolute_timeout_hours <= 0 || self.session.absolute_timeout_hours > 12 {
+            return Err("session.absolute_timeout_hours must be within 1..=12".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_keep_secrets_out_of_debug() {
+        let secret = "x".repeat(40);
+        let cfg = Settings::with_overrides(&[
+            ("database.url", "postgres://u:hunter2@localhost/db"),
+            ("security.jwt_secret", &secret),
+        ])
+        .expect("defaults");
+        assert_eq!(cfg.server.port, 8080);
+        assert_eq!(cfg.lockout.max_failed_logins, 10);
+        assert!(cfg.validate().is_ok());
+        let debug = format!("{cfg:?}");
+        assert!(!debug.contains("hunter2"), "database password leaked into Debug");
+        assert!(!debug.contains(&"x".repeat(40)), "jwt secret leaked into Debug");
+    }
+}

@@ -1,0 +1,39 @@
+//! The connection pool and the migrations.
+
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use sqlx::PgPool;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::configuration::DatabaseSettings;
+
+/// The migrations of `migrations/`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+pub fn connect_options(settings: &DatabaseSettings) -> Result<PgConnectOptions, sqlx::Error> {
+    settings.url.expose_secret().parse::<PgConnectOptions>()
+}
+
+/// A lazy pool: the server starts even while the database is still coming up (`/readyz` tells).
+pub fn pool(settings: &DatabaseSettings) -> Result<PgPool, sqlx::Error> {
+    Ok(PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
+        .connect_lazy_with(connect_options(settings)?))
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+pub mod api_keys;
+pub mod audit;
+pub mod organizations;
+pub mod users;
+
+/// Is this error the violation of the named unique constraint or index?
+pub fn is_unique_violation(e: &sqlx::Error, constraint: &str) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation() && d.constraint() == Some(constraint))
+}

@@ -1,0 +1,135 @@
+//! The app-wide error: every failure becomes the contract's error shape. Internal causes are
+//! logged with context and never sent to the client.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use shared::{ErrorBody, ErrorCode};
+
+/// An error answer of either API surface.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A client error with its stable code; `param` names the field at fault.
+    #[error("{message}")]
+    Client { code: ErrorCode, message: String, param: Option<String> },
+    /// Too many requests; the client may retry after this many seconds.
+    #[error("rate limited")]
+    RateLimited { retry_after_seconds: u64 },
+    /// Anything unexpected. Logged in full, answered as `500 internal`.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError::Client { code, message: message.into(), param: None }
+    }
+
+    pub fn with_param(code: ErrorCode, message: impl Into<String>, param: impl Into<String>) -> Self {
+        ApiError::Client { code, message: message.into(), param: Some(param.into()) }
+    }
+
+    pub fn not_found() -> Self {
+        ApiError::new(ErrorCode::NotFound, "No such object.")
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::InvalidRequest, message)
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Client { code, .. } => *code,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn body(&self) -> ErrorBody {
+        match self {
+            ApiError::Client { code, message, param } => ErrorBody::new(*code, message.clone(), param.clone()),
+            ApiError::RateLimited { .. } => {
+                ErrorBody::new(ErrorCode::RateLimited, "Too many requests. Retry later.", None)
+            }
+            ApiError::Internal(_) => ErrorBody::new(ErrorCode::Internal, "An internal error occurred.", None),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut => {
+                ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
+            }
+            other => ApiError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code().status_and_type().0).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(e) = self {
+            tracing::error!(error = ?e, "internal error");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        if let ApiError::RateLimited { retry_after_seconds } = self {
+            res.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
+        res.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        res.json(self.body())
+    }
+}
+
+/// Turns serde's and actix's complaints about a JSON body into the contract's 400 or 413.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let api = match &err {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
+            ApiError::new(ErrorCode::PayloadTooLarge, "The request body is larger than 64 KiB.")
+        }
+        E::ContentType => ApiError::invalid("Content-Type must be application/json."),
+        E::Deserialize(e) => {
+            ApiError::Client { code: ErrorCode::InvalidRequest, message: describe_serde(e), param: serde_param(e) }
+        }
+        _ => ApiError::invalid("The request body could not be read as JSON."),
+    };
+    api.into()
+}
+
+/// Query strings that do not parse are a 400 in the contract's shape too.
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::invalid(format!("Invalid query parameters: {err}")).into()
+}
+
+/// Path segments (ids) that do not parse name nothing that exists.
+pub fn path_error(_err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::not_found().into()
+}
+
+fn describe_serde(e: &serde_json::Error) -> String {
+    // serde's messages name the field and what was expected; they carry no secrets of ours.
+    let msg = e.to_string();
+    match msg.find(" at line ") {
+        Some(i) => format!("Invalid request body: {}.", &msg[..i]),
+        None => format!("Invalid request body: {msg}."),
+    }
+}
+
+/// serde names the offending field in backticks for unknown and missing fields.
+fn serde_param(e: &serde_json::Error) -> Option<String> {
+    let msg = e.to_string();
+    let start = msg.find('`')? + 1;
+    let end = start + msg[start..].find('`')?;
+    let field = &msg[start..end];
+    (msg.starts_with("unknown field") || msg.starts_with("missing field")).then(|| field.to_owned())
+}
+
+/// The answer for a path that exists on no API surface.
+pub async fn api_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(ErrorCode::NotFound, "Unknown endpoint."))
+}

@@ -1,0 +1,18 @@
+//! ClickPay: a payment gateway. One binary serves the payment API (`/api/v1`, API keys), the
+//! cabinet API (`/cabinet/api/v1`, sessions) and the cabinet SPA.
+
+pub mod auth;
+pub mod cabinet_api;
+pub mod cli;
+pub mod configuration;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod keys;
+pub mod payment_api;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod webhooks;

@@ -1,0 +1,102 @@
+//! Builds the application from settings and binds its port (port 0 in tests).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+
+use crate::configuration::Settings;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::error::{api_not_found, json_error, path_error, query_error};
+use crate::keys::Keys;
+use crate::routes::{health, spa};
+use crate::state::AppState;
+use crate::{cabinet_api, db, payment_api, telemetry};
+
+/// JSON bodies larger than this are refused with `413 payload_too_large`.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        settings.validate().map_err(anyhow::Error::msg)?;
+        let db = db::pool(&settings.database)?;
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let public_url: Arc<str> = Arc::from(settings.public_url(port));
+        let keys = Arc::new(Keys::resolve(&settings)?);
+        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys };
+        let spa = spa::Spa::load(&state.settings.server.static_dir);
+        let server = run(listener, state.clone(), spa)?;
+        Ok(Application { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT or SIGTERM, then drains in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result<Server> {
+    let shutdown_timeout = state.settings.server.shutdown_timeout_seconds;
+    let csp = spa.csp.clone();
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let no_store = || DefaultHeaders::new().add(("Cache-Control", "no-store"));
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error))
+            .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(Compress::default())
+            .wrap(
+                // Added only where a handler did not set its own.
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", csp.as_str()))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Cross-Origin-Opener-Policy", "same-origin")),
+            )
+            .wrap(from_fn(telemetry::request_middleware))
+            .configure(health::config)
+            .service(
+                web::scope("/api/v1")
+                    .wrap(no_store())
+                    .configure(payment_api::config)
+                    .default_service(web::to(api_not_found)),
+            )
+            .service(
+                web::scope("/cabinet/api/v1")
+                    .wrap(no_store())
+                    .configure(cabinet_api::config)
+                    .default_service(web::to(api_not_found)),
+            )
+            .configure(spa::config(spa.clone()))
+    })
+    .shutdown_timeout(shutdown_timeout)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

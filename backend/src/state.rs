@@ -1,0 +1,19 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::configuration::Settings;
+use crate::domain::clock::Clock;
+
+/// Shared application state, cloned cheaply into each worker.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    /// The absolute base of links we hand out, without a trailing slash.
+    pub public_url: Arc<str>,
+    pub keys: Arc<crate::keys::Keys>,
+}

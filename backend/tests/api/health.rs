@@ -1,0 +1,60 @@
+use crate::helpers::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn healthz_answers_ok_with_a_request_id() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    let id = res.headers().get("x-request-id").expect("request id").to_str().expect("ascii").to_owned();
+    assert_eq!(id.len(), 36, "a generated request id is a UUID: {id}");
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn a_clients_request_id_is_echoed_and_a_bad_one_replaced() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/healthz")).header("X-Request-Id", "abc-123").send().await.expect("request");
+    assert_eq!(res.headers()["x-request-id"], "abc-123");
+    let res =
+        app.client.get(app.url("/healthz")).header("X-Request-Id", "a".repeat(300)).send().await.expect("request");
+    assert_ne!(res.headers()["x-request-id"], "a".repeat(300).as_str());
+}
+
+#[tokio::test]
+async fn readyz_is_ready_when_the_database_answers() {
+    let app = spawn_app().await;
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_is_unavailable_without_a_database() {
+    let app = spawn_app_with(|s| {
+        // Nothing listens on port 1; the lazy pool fails fast.
+        s.database.url = "postgres://nobody:nothing@127.0.0.1:1/none".to_owned().into();
+        s.database.acquire_timeout_seconds = 1;
+    })
+    .await;
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 503);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body["database"], "unreachable");
+    assert!(!body.to_string().contains("nobody"), "no connection details leak");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_get_the_contract_error_shape() {
+    let app = spawn_app().await;
+    for path in ["/api/v1/nothing-here", "/cabinet/api/v1/nothing-here"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let body: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(body["error"]["type"], "not_found");
+        assert_eq!(body["error"]["code"], "not_found");
+        assert!(body["error"]["message"].is_string());
+    }
+}

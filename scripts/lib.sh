@@ -1,0 +1,136 @@
+# Shared helpers of scripts/run and scripts/test. Every step checks before it acts, so both
+# commands are idempotent and never rebuild what is already installed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA_DIR="${CLICKPAY_DATA_DIR:-$ROOT/.data}"
+TRUNK_VERSION="0.21.14"
+BINARYEN_NPM_VERSION="132"
+export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_UPDATED=""
+# ensure_apt PACKAGE... installs the Debian packages that are missing.
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pg_bindir() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && { echo "$d"; return 0; }; done
+  return 1
+}
+
+ensure_postgres_binaries() { pg_bindir >/dev/null || ensure_apt postgresql; pg_bindir >/dev/null || die "PostgreSQL server binaries not found"; }
+
+ensure_wasm_target() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown && return 0
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+ensure_trunk() {
+  if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then return 0; fi
+  log "installing trunk $TRUNK_VERSION (a cold build takes ~13 min)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+}
+
+# The wasm-bindgen CLI must match the wasm-bindgen library in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_bindgen() {
+  local v; v="$(wasm_bindgen_version)"
+  [ -n "$v" ] || die "wasm-bindgen not found in Cargo.lock"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $v\$"; then return 0; fi
+  log "installing wasm-bindgen-cli $v (~4 min)"
+  cargo install wasm-bindgen-cli --version "$v"
+}
+
+# e2e/node_modules holds Playwright's test runner (no browser download) and binaryen's wasm-opt.
+ensure_node_modules() {
+  command -v npm >/dev/null || ensure_apt nodejs npm
+  local stamp="$ROOT/e2e/node_modules/.lock-hash" want
+  want="$(sha256sum "$ROOT/e2e/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "installing npm packages of e2e/"
+  (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+ensure_frontend_tools() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_node_modules
+  wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_NPM_VERSION" || die "wasm-opt $BINARYEN_NPM_VERSION missing (npm binaryen)"
+}
+
+build_frontend() {
+  log "building the cabinet (trunk build --release)"
+  (cd "$ROOT" && trunk build --release)
+}
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+# The project's own cluster lives in the project folder when the postgres user can reach it;
+# otherwise in /var/lib/clickpay/<checkout hash>.
+pg_dir() {
+  local d="$DATA_DIR/postgres"
+  mkdir -p "$DATA_DIR"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$DATA_DIR" 2>/dev/null; then
+    d="/var/lib/clickpay/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)/postgres"
+  fi
+  echo "$d"
+}
+
+# A port derived from the checkout, so two checkouts on one machine do not collide.
+pg_port() { echo "${CLICKPAY_PG_PORT:-$((54000 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 900))}"; }
+
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# Starts the local cluster (unless DATABASE_URL is set) and exports DATABASE_URL.
+start_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then log "using DATABASE_URL from the environment"; return 0; fi
+  ensure_postgres_binaries
+  local bin dir port pwfile sockdir
+  bin="$(pg_bindir)"; dir="$(pg_dir)"; port="$(pg_port)"; sockdir="$dir/../run"
+  pwfile="$DATA_DIR/pg-password"
+  [ -s "$pwfile" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$pwfile")
+  mkdir -p "$dir" "$sockdir"
+  [ "$(id -u)" = 0 ] && chown -R postgres: "$(dirname "$dir")"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    log "creating the local PostgreSQL cluster in $dir"
+    local tmp; tmp="$(mktemp)"; cp "$pwfile" "$tmp"; chmod 644 "$tmp"
+    run_pg "$bin/initdb" -D "$dir" -U clickpay --pwfile="$tmp" --auth-local=scram-sha-256 \
+      --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$tmp"
+  fi
+  if ! run_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    log "starting PostgreSQL on 127.0.0.1:$port"
+    run_pg "$bin/pg_ctl" -D "$dir" -l "$dir/../postgres.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$sockdir -c max_connections=300 -c fsync=${CLICKPAY_PG_FSYNC:-on}" >/dev/null
+  fi
+  local pw; pw="$(cat "$pwfile")"
+  export DATABASE_URL="postgres://clickpay:$pw@127.0.0.1:$port/clickpay"
+  PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$port" -U clickpay -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'clickpay'" | grep -q 1 \
+    || PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$port" -U clickpay -d postgres -qc "CREATE DATABASE clickpay" >/dev/null
+}
+
+# psql against the server of DATABASE_URL, in its maintenance database.
+psql_admin() {
+  local url="${DATABASE_URL%/*}/postgres"
+  local psql; psql="$(command -v psql || echo "$(pg_bindir)/psql")"
+  "$psql" "$url" -v ON_ERROR_STOP=1 -qtA "$@"
+}

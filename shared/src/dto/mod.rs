@@ -1,0 +1,4 @@
+//! Request and response bodies of the cabinet API. The payment API's objects live beside them.
+
+pub mod auth;
+pub mod organizations;
