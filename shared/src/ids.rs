@@ -14,6 +14,7 @@ macro_rules! typed_id {
         #[cfg_attr(feature = "server", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub Uuid);
 
+        #[cfg(feature = "server")]
         impl $name {
             /// A new time-ordered id (UUIDv7 keeps B-tree inserts local).
             pub fn new() -> Self {
@@ -21,6 +22,7 @@ macro_rules! typed_id {
             }
         }
 
+        #[cfg(feature = "server")]
         impl Default for $name {
             fn default() -> Self {
                 Self::new()

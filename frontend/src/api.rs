@@ -1,0 +1,97 @@
+//! The typed client of the cabinet API: one function per endpoint, over the shared DTOs.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
+use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
+use shared::ids::OrganizationId;
+use shared::{ErrorBody, ErrorCode};
+
+use crate::i18n;
+
+const BASE: &str = "/cabinet/api/v1";
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with an error in the contract's shape.
+    Api { status: u16, code: ErrorCode, message: String },
+    /// The server answered something unexpected.
+    Status(u16),
+    /// No answer.
+    Network,
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Api { status, .. } | ApiError::Status(status) => Some(*status),
+            ApiError::Network => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// A message for people, in Russian.
+    pub fn user_message(&self) -> String {
+        match self {
+            ApiError::Network => i18n::common::NETWORK.to_owned(),
+            ApiError::Api { status: 404, .. } | ApiError::Status(404) => i18n::common::NOT_FOUND_HINT.to_owned(),
+            _ => i18n::common::SERVER.to_owned(),
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+    let status = res.status();
+    if (200..300).contains(&status) {
+        return res.json::<T>().await.map_err(|_| ApiError::Status(status));
+    }
+    match res.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Api { status, code: body.error.code, message: body.error.message }),
+        Err(_) => Err(ApiError::Status(status)),
+    }
+}
+
+async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
+    let res = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
+    read(res).await
+}
+
+fn get(path: &str) -> Result<Request, gloo_net::Error> {
+    RequestBuilder::new(&format!("{BASE}{path}")).header("Accept", "application/json").build()
+}
+
+fn post<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> {
+    Request::post(&format!("{BASE}{path}")).header("Accept", "application/json").json(body)
+}
+
+pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiError> {
+    send(post("/auth/login", req)).await
+}
+
+pub async fn me() -> Result<UserView, ApiError> {
+    send(get("/auth/me")).await
+}
+
+pub async fn logout() -> Result<serde_json::Value, ApiError> {
+    send(post("/auth/logout", &serde_json::json!({}))).await
+}
+
+pub async fn change_password(req: &ChangePasswordRequest) -> Result<UserView, ApiError> {
+    send(post("/auth/password", req)).await
+}
+
+pub async fn organizations() -> Result<Vec<OrganizationSummary>, ApiError> {
+    send::<DataList<OrganizationSummary>>(get("/organizations")).await.map(|l| l.data)
+}
+
+pub async fn organization(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
+    send(get(&format!("/organizations/{id}"))).await
+}

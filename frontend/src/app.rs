@@ -1,0 +1,39 @@
+//! The root: routes, and the session check that guards them.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api;
+use crate::pages::{login, not_found, organizations, password, reports, shell, transactions};
+use crate::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    // Restore a session from the HttpOnly cookie, if there is one.
+    spawn_local(async move {
+        if let Ok(user) = api::me().await {
+            session.user.set(Some(user));
+        }
+        session.checked.set(true);
+    });
+
+    view! {
+        <Router>
+            <Routes fallback=not_found::NotFound>
+                <Route path=path!("/login") view=login::LoginPage />
+                <ParentRoute path=path!("") view=shell::Shell>
+                    <Route path=path!("") view=|| view! { <Redirect path="/transactions" /> } />
+                    <Route path=path!("transactions") view=transactions::TransactionsPage />
+                    <Route path=path!("organizations") view=organizations::OrganizationsPage />
+                    <Route path=path!("organizations/:id") view=organizations::OrganizationPage />
+                    <Route path=path!("reports") view=reports::ReportsPage />
+                    <Route path=path!("password") view=password::PasswordPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

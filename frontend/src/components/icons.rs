@@ -1,0 +1,28 @@
+//! Inline SVG icons (no icon font, nothing loaded from elsewhere).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Icon(name: &'static str) -> impl IntoView {
+    let d = match name {
+        "transactions" => "M4 7h13l-3-3M20 17H7l3 3",
+        "organizations" => {
+            "M4 21V5a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v16M15 9h4a1 1 0 0 1 1 1v11M8 8h3M8 12h3M8 16h3M3 21h18"
+        }
+        "reports" => "M4 20V10M10 20V4M16 20v-7M22 20H2",
+        "logout" => "M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l5-5-5-5M15 12H3",
+        "eye" => "M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",
+        "eye-off" => {
+            "M3 3l18 18M10.6 5.1A10 10 0 0 1 12 5c6.5 0 10 7 10 7a17 17 0 0 1-3.2 4.1M6.6 6.6A17 17 0 0 0 2 12s3.5 7 10 7a9.7 9.7 0 0 0 5.4-1.6M9.9 9.9a3 3 0 0 0 4.2 4.2"
+        }
+        "chevron-right" => "M9 6l6 6-6 6",
+        "chevron-left" => "M15 6l-6 6 6 6",
+        _ => "M12 12h.01",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none"
+            stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+            <path d=d />
+        </svg>
+    }
+}

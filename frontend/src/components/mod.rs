@@ -1,0 +1,4 @@
+//! Small reusable pieces.
+
+pub mod icons;
+pub mod state;

@@ -1,0 +1,145 @@
+//! The login page of the manual: three tabs, a password with show/hide, «Войти».
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use shared::ErrorCode;
+use shared::dto::auth::{LoginMethod, LoginRequest};
+
+use crate::api;
+use crate::components::icons::Icon;
+use crate::i18n::{self, login as t};
+use crate::session::use_session;
+
+const TABS: [(LoginMethod, &str); 3] =
+    [(LoginMethod::Login, t::TAB_LOGIN), (LoginMethod::Phone, t::TAB_PHONE), (LoginMethod::Email, t::TAB_EMAIL)];
+
+/// The field label, input type, autocomplete hint and placeholder of each tab.
+fn field_of(method: LoginMethod) -> (&'static str, &'static str, &'static str, &'static str) {
+    match method {
+        LoginMethod::Login => (t::LABEL_LOGIN, "text", "username", ""),
+        LoginMethod::Phone => (t::LABEL_PHONE, "tel", "tel", t::PLACEHOLDER_PHONE),
+        LoginMethod::Email => (t::LABEL_EMAIL, "email", "email", t::PLACEHOLDER_EMAIL),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let method = RwSignal::new(LoginMethod::Login);
+    let identifier = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let show_password = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let req = LoginRequest {
+            method: method.get_untracked(),
+            identifier: identifier.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
+        if req.identifier.is_empty() || req.password.is_empty() {
+            error.set(Some(t::EMPTY.to_owned()));
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::login(&req).await {
+                Ok(res) => {
+                    let must_change = res.user.must_change_password;
+                    session.user.set(Some(res.user));
+                    password.set(String::new());
+                    navigate(if must_change { "/password" } else { "/transactions" }, Default::default());
+                }
+                Err(e) => {
+                    let msg = match (e.status(), e.code()) {
+                        (Some(401), _) => t::BAD_CREDENTIALS.to_owned(),
+                        (Some(429), _) | (_, Some(ErrorCode::RateLimited)) => t::RATE_LIMITED.to_owned(),
+                        _ => e.user_message(),
+                    };
+                    error.set(Some(msg));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <div class="login-page">
+            <form class="card login-card" on:submit=on_submit novalidate>
+                <div class="login-brand">{i18n::BRAND}</div>
+                <h1>{t::TITLE}</h1>
+                <div class="tabs" role="tablist">
+                    {TABS
+                        .into_iter()
+                        .map(|(m, label)| {
+                            view! {
+                                <button
+                                    type="button"
+                                    role="tab"
+                                    class="tab"
+                                    class:active=move || method.get() == m
+                                    aria-selected=move || (method.get() == m).to_string()
+                                    on:click=move |_| {
+                                        if method.get_untracked() != m {
+                                            method.set(m);
+                                            identifier.set(String::new());
+                                            error.set(None);
+                                        }
+                                    }
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <label class="field">
+                    <span class="field-label">{move || field_of(method.get()).0}</span>
+                    <input
+                        name="identifier"
+                        type=move || field_of(method.get()).1
+                        autocomplete=move || field_of(method.get()).2
+                        placeholder=move || field_of(method.get()).3
+                        bind:value=identifier
+                        required
+                    />
+                </label>
+                <label class="field">
+                    <span class="field-label">{t::PASSWORD}</span>
+                    <span class="password-field">
+                        <input
+                            name="password"
+                            type=move || if show_password.get() { "text" } else { "password" }
+                            autocomplete="current-password"
+                            bind:value=password
+                            required
+                        />
+                        <button
+                            type="button"
+                            class="eye"
+                            aria-label=move || if show_password.get() { t::HIDE_PASSWORD } else { t::SHOW_PASSWORD }
+                            on:click=move |_| show_password.update(|s| *s = !*s)
+                        >
+                            {move || if show_password.get() { view! { <Icon name="eye-off" /> } } else { view! { <Icon name="eye" /> } }}
+                        </button>
+                    </span>
+                </label>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <button type="submit" class="button primary wide" disabled=move || pending.get()>
+                    {move || if pending.get() { t::SUBMITTING } else { t::SUBMIT }}
+                </button>
+                <p class="hint">{t::HINT}</p>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per page.
+
+pub mod login;
+pub mod not_found;
+pub mod organizations;
+pub mod password;
+pub mod reports;
+pub mod shell;
+pub mod transactions;

@@ -1,0 +1,83 @@
+//! The cabinet's frame: the left menu, the user's name and «Выход».
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::{use_location, use_navigate};
+use shared::Role;
+
+use crate::api;
+use crate::components::icons::Icon;
+use crate::components::state::Loading;
+use crate::i18n::{self, menu};
+use crate::session::use_session;
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let location = use_location();
+
+    // Signed out (or never signed in): to the login page. A forced password change comes first.
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            if !session.checked.get() {
+                return;
+            }
+            match session.user.get() {
+                None => navigate("/login", Default::default()),
+                Some(u) if u.must_change_password && location.pathname.get() != "/password" => {
+                    navigate("/password", Default::default())
+                }
+                _ => {}
+            }
+        }
+    });
+
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Whatever the server says, this browser is signed out.
+            let _ = api::logout().await;
+            session.user.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+
+    view! {
+        <Show when=move || session.user.get().is_some() fallback=|| view! { <div class="boot"><Loading /></div> }>
+            <div class="layout">
+                <aside class="sidebar">
+                    <div class="brand">{i18n::BRAND}</div>
+                    <nav class="menu">
+                        <A href="/transactions"><Icon name="transactions" /><span>{menu::TRANSACTIONS}</span></A>
+                        <A href="/organizations"><Icon name="organizations" /><span>{menu::ORGANIZATIONS}</span></A>
+                        <A href="/reports"><Icon name="reports" /><span>{menu::REPORTS}</span></A>
+                    </nav>
+                    <div class="sidebar-bottom">
+                        <div class="user" data-testid="user-name">
+                            <span class="avatar">
+                                {move || session.user.get().and_then(|u| u.full_name.chars().next()).unwrap_or(' ')}
+                            </span>
+                            <span class="user-text">
+                                <span class="user-name">{move || session.user.get().map(|u| u.full_name).unwrap_or_default()}</span>
+                                {move || {
+                                    (session.user.get().map(|u| u.role) == Some(Role::Admin))
+                                        .then(|| view! { <span class="user-role">{menu::ADMIN_BADGE}</span> })
+                                }}
+                            </span>
+                        </div>
+                        <button type="button" class="logout" on:click=logout.clone()>
+                            <Icon name="logout" />
+                            <span>{menu::LOGOUT}</span>
+                        </button>
+                    </div>
+                </aside>
+                <main class="content">
+                    <Outlet />
+                </main>
+            </div>
+        </Show>
+    }
+}
