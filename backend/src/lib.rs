@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod keys;
 pub mod payment_api;
+pub mod rate_limit;
 pub mod routes;
 pub mod seed;
 pub mod startup;

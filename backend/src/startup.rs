@@ -7,10 +7,12 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 
+use crate::auth::merchant::require_api_key;
 use crate::configuration::Settings;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::error::{api_not_found, json_error, path_error, query_error};
 use crate::keys::Keys;
+use crate::rate_limit::Limits;
 use crate::routes::{health, spa};
 use crate::state::AppState;
 use crate::{cabinet_api, db, payment_api, telemetry};
@@ -37,7 +39,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let public_url: Arc<str> = Arc::from(settings.public_url(port));
         let keys = Arc::new(Keys::resolve(&settings)?);
-        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys };
+        let limits = Arc::new(Limits::new(&settings.rate_limits));
+        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys, limits };
         let spa = spa::Spa::load(&state.settings.server.static_dir);
         let server = run(listener, state.clone(), spa)?;
         Ok(Application { port, server, state })
@@ -83,6 +86,7 @@ fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result
             .configure(health::config)
             .service(
                 web::scope("/api/v1")
+                    .wrap(from_fn(require_api_key))
                     .wrap(no_store())
                     .configure(payment_api::config)
                     .default_service(web::to(api_not_found)),

@@ -16,4 +16,5 @@ pub struct AppState {
     /// The absolute base of links we hand out, without a trailing slash.
     pub public_url: Arc<str>,
     pub keys: Arc<crate::keys::Keys>,
+    pub limits: Arc<crate::rate_limit::Limits>,
 }

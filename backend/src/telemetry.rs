@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
@@ -48,16 +48,16 @@ fn request_id_from(req: &ServiceRequest) -> String {
 pub async fn request_middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody + 'static>, Error> {
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let request_id = request_id_from(&req);
     let route = req.match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
     let method = req.method().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let started = Instant::now();
-    let result = next.call(req).instrument(span.clone()).await;
+    // Handlers and our middlewares turn their errors into responses, so every answer passes here.
+    let mut res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
     let latency_ms = started.elapsed().as_millis() as u64;
-    let mut res = result?;
     let status = res.status().as_u16();
     span.in_scope(|| tracing::info!(status, latency_ms, "request finished"));
     if let Ok(v) = HeaderValue::from_str(&request_id) {

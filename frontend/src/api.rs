@@ -84,8 +84,9 @@ pub async fn logout() -> Result<serde_json::Value, ApiError> {
     send(post("/auth/logout", &serde_json::json!({}))).await
 }
 
+/// Changes the password; the server ends every session and starts a new one for this browser.
 pub async fn change_password(req: &ChangePasswordRequest) -> Result<UserView, ApiError> {
-    send(post("/auth/password", req)).await
+    send::<LoginResponse>(post("/auth/password", req)).await.map(|r| r.user)
 }
 
 pub async fn organizations() -> Result<Vec<OrganizationSummary>, ApiError> {

@@ -1,6 +1,18 @@
 //! The cabinet's API, `/cabinet/api/v1`, authenticated by the session (cookie or bearer).
 
+mod admin;
+mod auth;
+mod organizations;
+
 use actix_web::web;
 
 /// Registers the cabinet API's routes inside its scope.
-pub fn config(_cfg: &mut web::ServiceConfig) {}
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/login", web::post().to(auth::login))
+        .route("/auth/logout", web::post().to(auth::logout))
+        .route("/auth/me", web::get().to(auth::me))
+        .route("/auth/password", web::post().to(auth::change_password))
+        .route("/organizations", web::get().to(organizations::list))
+        .route("/organizations/{id}", web::get().to(organizations::get))
+        .configure(admin::config);
+}

@@ -31,6 +31,7 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 pub mod api_keys;
 pub mod audit;
 pub mod organizations;
+pub mod sessions;
 pub mod users;
 
 /// Is this error the violation of the named unique constraint or index?

@@ -225,3 +225,87 @@ pub async fn terminals(db: impl PgExecutor<'_>, organization: OrganizationId) ->
 pub async fn any_exist(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organizations)").fetch_one(db).await
 }
+
+/// Changes the fields given; returns whether the organization exists.
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    id: OrganizationId,
+    name: Option<&str>,
+    status: Option<OrganizationStatus>,
+    notification_url: Option<Option<&str>>,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE organizations SET name = coalesce($2, name), status = coalesce($3, status),
+                notification_url = CASE WHEN $4 THEN $5 ELSE notification_url END, updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(status)
+    .bind(notification_url.is_some())
+    .bind(notification_url.flatten())
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A terminal with its current tariff, locked for the change that follows.
+pub struct TerminalForUpdate {
+    pub id: TerminalId,
+    pub tariff: Tariff,
+}
+
+pub async fn terminal_for_update(
+    tx: &mut Transaction<'_, Postgres>,
+    organization: OrganizationId,
+    terminal_type: TerminalType,
+) -> sqlx::Result<Option<TerminalForUpdate>> {
+    let row: Option<(TerminalId, Decimal, Decimal, Amount)> = sqlx::query_as(
+        "SELECT t.id, tf.service_fee_percent, tf.bank_fee_percent, tf.min_fee
+           FROM terminals t
+           JOIN LATERAL (SELECT * FROM tariffs WHERE terminal_id = t.id ORDER BY valid_from DESC, created_at DESC LIMIT 1) tf ON true
+          WHERE t.organization_id = $1 AND t.type = $2
+            FOR UPDATE OF t",
+    )
+    .bind(organization)
+    .bind(terminal_type)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(id, service, bank, min_fee)| {
+        let p = |d| Percent::from_decimal(d).map_err(|e| sqlx::Error::Decode(e.into()));
+        Ok(TerminalForUpdate {
+            id,
+            tariff: Tariff { service_fee_percent: p(service)?, bank_fee_percent: p(bank)?, min_fee },
+        })
+    })
+    .transpose()
+}
+
+pub async fn update_terminal(
+    tx: &mut Transaction<'_, Postgres>,
+    terminal: TerminalId,
+    enabled: Option<bool>,
+    amount_limit: Option<Amount>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE terminals SET enabled = coalesce($2, enabled), amount_limit = coalesce($3, amount_limit), updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(terminal)
+    .bind(enabled)
+    .bind(amount_limit)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether every one of these organizations exists.
+pub async fn all_exist(db: impl PgExecutor<'_>, ids: &[OrganizationId]) -> sqlx::Result<bool> {
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|i| i.0).collect();
+    let found: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM organizations WHERE id = ANY($1)").bind(&ids).fetch_one(db).await?;
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    Ok(found as usize == unique.len())
+}

@@ -73,3 +73,164 @@ pub async fn set_password(
 pub async fn time_zone_exists(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)").bind(name).fetch_one(db).await
 }
+
+/// What a login attempt needs to know about a user.
+#[derive(sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: UserId,
+    pub password_hash: String,
+    pub active: bool,
+    pub locked_until: Option<time::OffsetDateTime>,
+}
+
+/// Finds a user by the identifier of the chosen login tab (already normalized).
+pub async fn find_for_login(
+    db: impl PgExecutor<'_>,
+    method: shared::dto::auth::LoginMethod,
+    identifier: &str,
+) -> sqlx::Result<Option<LoginRow>> {
+    use shared::dto::auth::LoginMethod;
+    let sql = match method {
+        LoginMethod::Login => {
+            "SELECT id, password_hash, active, locked_until FROM users WHERE lower(login) = lower($1)"
+        }
+        LoginMethod::Email => {
+            "SELECT id, password_hash, active, locked_until FROM users WHERE lower(email) = lower($1)"
+        }
+        LoginMethod::Phone => "SELECT id, password_hash, active, locked_until FROM users WHERE phone = $1",
+    };
+    sqlx::query_as(sql).bind(identifier).fetch_optional(db).await
+}
+
+/// Counts a wrong password; the `max`-th in a row locks the account until `now + lock` and
+/// starts the count again. Returns the lock's end when this failure locked the account.
+pub async fn record_failed_login(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    now: time::OffsetDateTime,
+    max: i32,
+    lock: time::Duration,
+) -> sqlx::Result<Option<time::OffsetDateTime>> {
+    sqlx::query_scalar(
+        "UPDATE users
+            SET failed_login_count = CASE WHEN failed_login_count + 1 >= $3 THEN 0 ELSE failed_login_count + 1 END,
+                locked_until = CASE WHEN failed_login_count + 1 >= $3 THEN $2 + $4::interval ELSE locked_until END,
+                updated_at = $2
+          WHERE id = $1
+      RETURNING CASE WHEN locked_until > $2 THEN locked_until END",
+    )
+    .bind(user)
+    .bind(now)
+    .bind(max)
+    .bind(format!("{} seconds", lock.whole_seconds()))
+    .fetch_one(db)
+    .await
+}
+
+pub async fn record_successful_login(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1")
+        .bind(user)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A user as the cabinet shows them, plus whether the account is active.
+pub struct UserRecord {
+    pub view: shared::dto::auth::UserView,
+    pub active: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: UserId,
+    login: String,
+    email: Option<String>,
+    phone: Option<String>,
+    full_name: String,
+    role: Role,
+    time_zone: String,
+    must_change_password: bool,
+    active: bool,
+    organization_ids: Vec<uuid::Uuid>,
+}
+
+const USER_SELECT: &str = "SELECT u.id, u.login, u.email, u.phone, u.full_name, u.role, u.time_zone, u.must_change_password, u.active,
+        coalesce(array_agg(m.organization_id ORDER BY m.organization_id) FILTER (WHERE m.organization_id IS NOT NULL), '{}') AS organization_ids
+   FROM users u LEFT JOIN memberships m ON m.user_id = u.id";
+
+impl From<UserRow> for UserRecord {
+    fn from(r: UserRow) -> Self {
+        UserRecord {
+            view: shared::dto::auth::UserView {
+                id: r.id,
+                login: r.login,
+                email: r.email,
+                phone: r.phone,
+                full_name: r.full_name,
+                role: r.role,
+                time_zone: r.time_zone,
+                must_change_password: r.must_change_password,
+                active: r.active,
+                organization_ids: r.organization_ids.into_iter().map(OrganizationId).collect(),
+            },
+            active: r.active,
+        }
+    }
+}
+
+/// The user with their memberships, read fresh (roles are never trusted from a token).
+pub async fn get(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Option<UserRecord>> {
+    let row: Option<UserRow> =
+        sqlx::query_as(&format!("{USER_SELECT} WHERE u.id = $1 GROUP BY u.id")).bind(user).fetch_optional(db).await?;
+    Ok(row.map(Into::into))
+}
+
+/// Every user, by login (staff's list).
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserRecord>> {
+    let rows: Vec<UserRow> =
+        sqlx::query_as(&format!("{USER_SELECT} GROUP BY u.id ORDER BY lower(u.login)")).fetch_all(db).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn password_hash(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user).fetch_optional(db).await
+}
+
+/// Replaces a user's memberships with exactly these organizations.
+pub async fn set_memberships(
+    tx: &mut Transaction<'_, Postgres>,
+    user: UserId,
+    orgs: &[OrganizationId],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM memberships WHERE user_id = $1").bind(user).execute(&mut **tx).await?;
+    for org in orgs {
+        add_membership(tx, user, *org).await?;
+    }
+    Ok(())
+}
+
+/// The changes staff may make to a user; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct UserChanges<'a> {
+    pub full_name: Option<&'a str>,
+    pub role: Option<Role>,
+    pub time_zone: Option<&'a str>,
+    pub active: Option<bool>,
+}
+
+pub async fn update(db: impl PgExecutor<'_>, user: UserId, c: &UserChanges<'_>) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE users SET full_name = coalesce($2, full_name), role = coalesce($3, role),
+                time_zone = coalesce($4, time_zone), active = coalesce($5, active), updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(user)
+    .bind(c.full_name)
+    .bind(c.role)
+    .bind(c.time_zone)
+    .bind(c.active)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -3,9 +3,15 @@
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
+use clickpay::auth::password;
 use clickpay::configuration::Settings;
+use clickpay::db;
 use clickpay::domain::clock::ManualClock;
+use clickpay::domain::fees::Tariff;
 use clickpay::startup::Application;
+use secrecy::SecretString;
+use shared::ids::{OrganizationId, UserId};
+use shared::{Amount, Percent, Role, TerminalType};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use time::macros::datetime;
@@ -81,6 +87,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         ("server.static_dir", static_dir.path().to_str().expect("utf-8 path")),
         ("data_dir", data_dir.path().to_str().expect("utf-8 path")),
         ("server.allow_private_webhook_targets", "true"),
+        // Tests raise the login limits; the rate-limit tests lower them again.
+        ("rate_limits.login_per_account_per_minute", "1000"),
+        ("rate_limits.login_per_ip_per_minute", "1000"),
     ])
     .expect("settings");
     adjust(&mut settings);
@@ -105,4 +114,191 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
     }
+}
+
+pub const PASSWORD: &str = "Test-password-123";
+
+/// A user made directly in the database, with a known password.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: UserId,
+    pub login: String,
+    pub email: String,
+    pub phone: String,
+    pub password: String,
+}
+
+static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn unique() -> u64 {
+    COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 1000 + (std::process::id() as u64 % 1000)
+}
+
+impl TestApp {
+    /// An organization with the manual's three terminals.
+    pub async fn create_organization(&self, name: &str) -> OrganizationId {
+        let mut tx = self.db.begin().await.expect("tx");
+        let n = unique();
+        let inn = format!("{:010}", 7_700_000_000u64 + n % 99_999_999);
+        let org = db::organizations::insert(
+            &mut tx,
+            &db::organizations::NewOrganization {
+                name,
+                inn: &inn,
+                bank_name: "АО БАНК «СНГБ»",
+                notification_url: Some("https://merchant.example/hooks"),
+                webhook_secret: &clickpay::webhooks::generate_secret(),
+                registered_on: None,
+            },
+        )
+        .await
+        .expect("organization");
+        for (t, service, bank) in [
+            (TerminalType::Aft, "0.5", "0.45"),
+            (TerminalType::Oct, "0.6", "0.45"),
+            (TerminalType::Ecom, "0.7", "0.45"),
+        ] {
+            let terminal =
+                db::organizations::insert_terminal(&mut tx, org, t, Amount::parse("1000000").expect("amount"))
+                    .await
+                    .expect("terminal");
+            let tariff = Tariff {
+                service_fee_percent: Percent::parse(service).expect("percent"),
+                bank_fee_percent: Percent::parse(bank).expect("percent"),
+                min_fee: Amount::parse("45").expect("amount"),
+            };
+            db::organizations::insert_tariff(&mut tx, terminal, &tariff, datetime!(2022-01-01 0:00 UTC))
+                .await
+                .expect("tariff");
+        }
+        tx.commit().await.expect("commit");
+        org
+    }
+
+    pub async fn create_user(&self, role: Role, orgs: &[OrganizationId]) -> TestUser {
+        let n = unique();
+        let user = TestUser {
+            id: UserId(uuid::Uuid::nil()),
+            login: format!("user{n}"),
+            email: format!("user{n}@example.ru"),
+            phone: format!("+7999{n:07}"),
+            password: PASSWORD.to_owned(),
+        };
+        let hash = password::hash(SecretString::from(user.password.clone())).await.expect("hash");
+        let mut tx = self.db.begin().await.expect("tx");
+        let id = db::users::insert(
+            &mut tx,
+            &db::users::NewUser {
+                login: &user.login,
+                email: Some(&user.email),
+                phone: Some(&user.phone),
+                full_name: "Иван Петров",
+                password_hash: &hash,
+                role,
+                time_zone: "Europe/Moscow",
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("user");
+        for org in orgs {
+            db::users::add_membership(&mut tx, id, *org).await.expect("membership");
+        }
+        tx.commit().await.expect("commit");
+        TestUser { id, ..user }
+    }
+
+    pub async fn login(&self, method: &str, identifier: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/cabinet/api/v1/auth/login"))
+            .json(&serde_json::json!({"method": method, "identifier": identifier, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs in and returns a client that sends the session as a bearer token.
+    pub async fn cabinet(&self, user: &TestUser) -> Cabinet {
+        let res = self.login("login", &user.login, &user.password).await;
+        assert_eq!(res.status(), 200, "login of {}", user.login);
+        let body: serde_json::Value = res.json().await.expect("json");
+        Cabinet {
+            base: self.address.clone(),
+            token: body["token"].as_str().expect("token").to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// A staff member, signed in.
+    pub async fn admin(&self) -> Cabinet {
+        let admin = self.create_user(Role::Admin, &[]).await;
+        self.cabinet(&admin).await
+    }
+
+    /// Issues an API key for an organization straight in the database.
+    pub async fn api_key(&self, org: OrganizationId) -> String {
+        let key = clickpay::auth::api_keys::issue();
+        db::api_keys::insert(&self.db, org, &key, None, None).await.expect("api key");
+        key.key
+    }
+
+    pub fn merchant(&self, key: &str) -> Merchant {
+        Merchant { base: self.address.clone(), key: key.to_owned(), client: reqwest::Client::new() }
+    }
+}
+
+/// The cabinet API as one signed-in user sees it.
+pub struct Cabinet {
+    pub base: String,
+    pub token: String,
+    pub client: reqwest::Client,
+}
+
+impl Cabinet {
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, format!("{}/cabinet/api/v1{path}", self.base)).bearer_auth(&self.token)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.req(reqwest::Method::GET, path).send().await.expect("request")
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.req(reqwest::Method::POST, path).json(&body).send().await.expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.req(reqwest::Method::PATCH, path).json(&body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.req(reqwest::Method::DELETE, path).send().await.expect("request")
+    }
+}
+
+/// The payment API as one API key sees it.
+pub struct Merchant {
+    pub base: String,
+    pub key: String,
+    pub client: reqwest::Client,
+}
+
+impl Merchant {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.key).send().await.expect("request")
+    }
+}
+
+/// Reads a JSON body.
+pub async fn json(res: reqwest::Response) -> serde_json::Value {
+    res.json().await.expect("json body")
+}
+
+/// Asserts the contract's error shape with this status and code.
+pub async fn assert_error(res: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
+    assert_eq!(res.status().as_u16(), status, "status for {code}");
+    let body = json(res).await;
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["type"].is_string() && body["error"]["message"].is_string(), "{body}");
+    body
 }

@@ -38,11 +38,11 @@ async fn seed_demo_builds_the_manuals_organization_once() {
         terminals.iter().map(|(t, s, b, m)| format!("{t} {} {} {}", s.normalize(), b.normalize(), m)).collect();
     assert_eq!(shown, vec!["aft 0.5 0.45 45.00", "ecom 0.7 0.45 45.00", "oct 0.6 0.45 45.00"]);
 
-    let users: Vec<(String, String, String, Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT login, role, full_name, phone, email FROM users ORDER BY login")
-            .fetch_all(&db)
-            .await
-            .expect("users");
+    type UserRow = (String, String, String, Option<String>, Option<String>);
+    let users: Vec<UserRow> = sqlx::query_as("SELECT login, role, full_name, phone, email FROM users ORDER BY login")
+        .fetch_all(&db)
+        .await
+        .expect("users");
     assert_eq!(users[0].0, "admin");
     assert_eq!(users[0].1, "admin");
     assert_eq!(

@@ -49,5 +49,7 @@ pub struct UserView {
     pub role: Role,
     pub time_zone: String,
     pub must_change_password: bool,
+    /// A disabled account cannot sign in.
+    pub active: bool,
     pub organization_ids: Vec<OrganizationId>,
 }

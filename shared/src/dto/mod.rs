@@ -1,4 +1,5 @@
 //! Request and response bodies of the cabinet API. The payment API's objects live beside them.
 
+pub mod admin;
 pub mod auth;
 pub mod organizations;

@@ -1,0 +1,140 @@
+//! Extractors for the cabinet: the signed-in user, read fresh from the database on every
+//! request, with the CSRF check for cookie-authenticated requests that change state.
+
+use std::net::IpAddr;
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use shared::dto::auth::UserView;
+use shared::{ErrorCode, Role};
+use time::Duration;
+use uuid::Uuid;
+
+use crate::auth::session::{self, COOKIE};
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A signed-in user, even one who must change their password first.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: UserView,
+    pub session_id: Uuid,
+    pub ip: Option<IpAddr>,
+}
+
+impl SessionUser {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// The organizations this user may see.
+    pub fn scope(&self) -> db::organizations::Scope {
+        if self.is_admin() { db::organizations::Scope::All } else { db::organizations::Scope::MemberOf(self.user.id) }
+    }
+}
+
+/// A signed-in user who may use the cabinet (no pending forced password change).
+#[derive(Debug, Clone)]
+pub struct CabinetUser(pub SessionUser);
+
+/// A signed-in staff member (role `admin`).
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub SessionUser);
+
+fn unauthenticated() -> ApiError {
+    ApiError::new(ErrorCode::SessionExpired, "Sign in to continue.")
+}
+
+/// The peer's address (no proxy headers are trusted).
+pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
+/// A state-changing request carried by a cookie must come from our own pages.
+fn same_origin(req: &HttpRequest) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) == Some(host)
+        }
+        _ => false,
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers().get("authorization")?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| anyhow::anyhow!("no app state"))?;
+    let cookie = req.cookie(COOKIE);
+    let (token, via_cookie) = match (bearer(req), &cookie) {
+        (Some(t), _) => (t.to_owned(), false),
+        (None, Some(c)) => (c.value().to_owned(), true),
+        (None, None) => return Err(unauthenticated()),
+    };
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if via_cookie && !safe && !same_origin(req) {
+        return Err(ApiError::new(ErrorCode::CsrfFailed, "Cross-site request refused."));
+    }
+    let now = state.clock.now();
+    let claims = session::verify(&state.keys, &token, now).ok_or_else(unauthenticated)?;
+    let idle = Duration::minutes(state.settings.session.idle_timeout_minutes);
+    let user_id = db::sessions::touch(&state.db, claims.jti, now, idle).await?.ok_or_else(unauthenticated)?;
+    if user_id.0 != claims.sub {
+        return Err(unauthenticated());
+    }
+    let record = db::users::get(&state.db, user_id).await?.ok_or_else(unauthenticated)?;
+    if !record.active {
+        return Err(unauthenticated());
+    }
+    Ok(SessionUser { user: record.view, session_id: claims.jti, ip: client_ip(req) })
+}
+
+impl FromRequest for SessionUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await })
+    }
+}
+
+impl FromRequest for CabinetUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let s = authenticate(&req).await?;
+            if s.user.must_change_password {
+                return Err(ApiError::new(ErrorCode::PasswordChangeRequired, "Change your password to continue."));
+            }
+            Ok(CabinetUser(s))
+        })
+    }
+}
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = CabinetUser::from_request(req, payload);
+        Box::pin(async move {
+            let CabinetUser(s) = inner.await?;
+            if !s.is_admin() {
+                return Err(ApiError::new(ErrorCode::Forbidden, "This action is for ClickPay staff."));
+            }
+            Ok(AdminUser(s))
+        })
+    }
+}

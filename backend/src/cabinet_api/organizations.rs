@@ -1,0 +1,37 @@
+//! The caller's organizations (all of them for staff). Anything out of scope is 404.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use shared::OrganizationStatus;
+use shared::dto::organizations::DataList;
+use shared::ids::OrganizationId;
+
+use crate::auth::extract::CabinetUser;
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: Option<OrganizationStatus>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let data = db::organizations::list(&state.db, s.scope(), q.status).await?;
+    Ok(HttpResponse::Ok().json(DataList { data }))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<OrganizationId>,
+) -> Result<HttpResponse, ApiError> {
+    let org = db::organizations::get(&state.db, s.scope(), id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(org))
+}

@@ -1,0 +1,56 @@
+//! API-key authentication of the payment API.
+
+use crate::helpers::{assert_error, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn missing_malformed_and_unknown_keys_get_401_in_the_contract_shape() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/payments").await;
+    let body = assert_error(res, 401, "invalid_api_key").await;
+    assert_eq!(body["error"]["type"], "authentication_error");
+    for key in ["not-a-key", "sk_live_unknownunknownunknownunknownunknown12345", ""] {
+        let res = app
+            .client
+            .get(app.url("/api/v1/payments"))
+            .header("Authorization", format!("Bearer {key}"))
+            .send()
+            .await
+            .expect("request");
+        assert_error(res, 401, "invalid_api_key").await;
+    }
+    let basic = app.client.get(app.url("/api/v1/payments")).basic_auth("sk_x", Some("")).send().await.expect("request");
+    assert_error(basic, 401, "invalid_api_key").await;
+}
+
+#[tokio::test]
+async fn a_valid_key_passes_and_a_blocked_organization_gets_403() {
+    let app = spawn_app().await;
+    let org = app.create_organization("ООО Ромашка").await;
+    let merchant = app.merchant(&app.api_key(org).await);
+    let res = merchant.get("/no-such-endpoint").await;
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_error(res, 404, "not_found").await;
+    let admin = app.admin().await;
+    admin.patch(&format!("/admin/organizations/{org}"), serde_json::json!({"status": "blocked"})).await;
+    let body = assert_error(merchant.get("/payments").await, 403, "organization_blocked").await;
+    assert_eq!(body["error"]["type"], "permission_error");
+    let used: bool =
+        sqlx::query_scalar("SELECT last_used_at IS NOT NULL FROM api_keys").fetch_one(&app.db).await.expect("row");
+    assert!(used);
+}
+
+#[tokio::test]
+async fn each_key_has_its_own_rate_limit() {
+    let app = spawn_app_with(|s| s.rate_limits.api_per_key_per_minute = 3).await;
+    let org = app.create_organization("ООО Ромашка").await;
+    let first = app.merchant(&app.api_key(org).await);
+    let second = app.merchant(&app.api_key(org).await);
+    for _ in 0..3 {
+        assert_eq!(first.get("/x").await.status(), 404);
+    }
+    let limited = first.get("/x").await;
+    let retry: u64 = limited.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
+    assert!((1..=60).contains(&retry));
+    assert_error(limited, 429, "rate_limited").await;
+    assert_eq!(second.get("/x").await.status(), 404, "another key is not limited");
+}

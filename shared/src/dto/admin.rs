@@ -1,0 +1,148 @@
+//! The admin API (role `admin`): provisioning organizations, terminals, keys and users.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use time::OffsetDateTime;
+
+use crate::enums::{OrganizationStatus, Role, TerminalType};
+use crate::ids::{ApiKeyId, OrganizationId};
+use crate::money::{Amount, Percent};
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`) for fields that can be cleared.
+fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// `POST /cabinet/api/v1/admin/organizations`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganizationRequest {
+    pub name: String,
+    pub inn: String,
+    #[serde(default)]
+    pub notification_url: Option<String>,
+    pub bank_name: String,
+    #[serde(default)]
+    pub terminals: Vec<NewTerminal>,
+}
+
+/// A terminal and its first tariff.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTerminal {
+    #[serde(rename = "type")]
+    pub terminal_type: TerminalType,
+    pub service_fee_percent: Percent,
+    pub bank_fee_percent: Percent,
+    pub min_fee: Amount,
+    #[serde(default)]
+    pub amount_limit: Option<Amount>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// `PATCH /cabinet/api/v1/admin/organizations/{id}`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganizationRequest {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub status: Option<OrganizationStatus>,
+    /// `null` clears the URL; absent leaves it.
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    pub notification_url: Option<Option<String>>,
+}
+
+/// `PATCH /cabinet/api/v1/admin/organizations/{id}/terminals/{type}`. Fee fields make a new
+/// tariff for new operations; old operations keep theirs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTerminalRequest {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub amount_limit: Option<Amount>,
+    #[serde(default)]
+    pub service_fee_percent: Option<Percent>,
+    #[serde(default)]
+    pub bank_fee_percent: Option<Percent>,
+    #[serde(default)]
+    pub min_fee: Option<Amount>,
+}
+
+/// `POST /cabinet/api/v1/admin/organizations/{id}/api-keys` (the body is optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueApiKeyRequest {
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A key as issued: the only time `key` is ever shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssuedApiKey {
+    pub id: ApiKeyId,
+    pub key: String,
+    pub prefix: String,
+    pub organization_id: OrganizationId,
+    pub name: Option<String>,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+}
+
+/// A key as listed afterwards: never the key itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: ApiKeyId,
+    pub prefix: String,
+    pub organization_id: OrganizationId,
+    pub name: Option<String>,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "crate::timefmt::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+    #[serde(with = "crate::timefmt::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// `POST /cabinet/api/v1/admin/users`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub login: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub full_name: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub organization_ids: Vec<OrganizationId>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// `PATCH /cabinet/api/v1/admin/users/{id}`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[serde(default)]
+    pub full_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// `false` disables the account and ends its sessions at once.
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub organization_ids: Option<Vec<OrganizationId>>,
+}
+
+/// `POST /cabinet/api/v1/admin/users/{id}/reset-password`: a one-time password, shown once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResetPasswordResponse {
+    pub password: String,
+    pub must_change_password: bool,
+}
