@@ -57,7 +57,7 @@ pub fn Shell() -> impl IntoView {
                     </nav>
                     <div class="sidebar-bottom">
                         <div class="user" data-testid="user-name">
-                            <span class="avatar">
+                            <span class="avatar" title=move || session.user.get().map(|u| u.full_name).unwrap_or_default()>
                                 {move || session.user.get().and_then(|u| u.full_name.chars().next()).unwrap_or(' ')}
                             </span>
                             <span class="user-text">
@@ -68,7 +68,7 @@ pub fn Shell() -> impl IntoView {
                                 }}
                             </span>
                         </div>
-                        <button type="button" class="logout" on:click=logout.clone()>
+                        <button type="button" class="logout" aria-label=menu::LOGOUT title=menu::LOGOUT on:click=logout.clone()>
                             <Icon name="logout" />
                             <span>{menu::LOGOUT}</span>
                         </button>

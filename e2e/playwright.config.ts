@@ -1,0 +1,53 @@
+// Browser tests against the real server and the built cabinet (scripts/test prepares the
+// database, the demo seed and the build, then runs `npx playwright test` here).
+import { defineConfig, devices } from '@playwright/test';
+import { execSync } from 'node:child_process';
+
+const root = process.env.E2E_ROOT ?? '..';
+const port = Number(process.env.E2E_PORT ?? 38080);
+const chromium = process.env.CHROMIUM_PATH || execSync('command -v chromium').toString().trim();
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'phone', use: { ...devices['Pixel 7'], defaultBrowserType: 'chromium' } },
+  ],
+  webServer: {
+    command: `${root}/target/debug/clickpay serve`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+      PORT: String(port),
+      CLICKPAY__DATA_DIR: process.env.E2E_DATA_DIR ?? '/tmp/clickpay-e2e',
+      CLICKPAY__SERVER__STATIC_DIR: `${root}/dist`,
+      CLICKPAY__SERVER__ALLOW_PRIVATE_WEBHOOK_TARGETS: 'true',
+      CLICKPAY__RATE_LIMITS__LOGIN_PER_ACCOUNT_PER_MINUTE: '100',
+      CLICKPAY__RATE_LIMITS__LOGIN_PER_IP_PER_MINUTE: '300',
+      RUST_LOG: 'warn',
+    },
+  },
+});
