@@ -38,6 +38,16 @@ api_per_key_per_minute = 600
 [lockout]
 max_failed_logins = 10
 lock_minutes = 30
+
+[payments]
+settle_delay_seconds = 5
+authentication_timeout_minutes = 15
+hosted_page_timeout_minutes = 30
+idempotency_retention_hours = 24
+
+[workers]
+enabled = true
+poll_interval_ms = 1000
 "#;
 
 /// Where the server runs: `local` allows development conveniences (generated keys), `production`
@@ -61,6 +71,8 @@ pub struct Settings {
     pub session: SessionSettings,
     pub rate_limits: RateLimitSettings,
     pub lockout: LockoutSettings,
+    pub payments: PaymentSettings,
+    pub workers: WorkerSettings,
     /// The demo users' password (`CLICKPAY_DEMO_PASSWORD`); generated when unset.
     #[serde(default)]
     pub demo_password: Option<SecretString>,
@@ -121,6 +133,25 @@ pub struct RateLimitSettings {
 pub struct LockoutSettings {
     pub max_failed_logins: i32,
     pub lock_minutes: i64,
+}
+
+/// The timers of the payment flows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentSettings {
+    /// How long after a bank timeout the settlement worker asks again.
+    pub settle_delay_seconds: i64,
+    /// A 3-D Secure challenge left open this long fails with `authentication_timeout`.
+    pub authentication_timeout_minutes: i64,
+    /// An unpaid hosted payment page expires after this long (`payment_expired`).
+    pub hosted_page_timeout_minutes: i64,
+    pub idempotency_retention_hours: i64,
+}
+
+/// Background work: settlement, expiries, purges (and webhook delivery).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    pub enabled: bool,
+    pub poll_interval_ms: u64,
 }
 
 impl Settings {

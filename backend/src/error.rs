@@ -45,6 +45,14 @@ impl ApiError {
         }
     }
 
+    /// The status and JSON bytes of this error's answer (what idempotency saves).
+    pub fn status_and_bytes(&self) -> (u16, Vec<u8>) {
+        if let ApiError::Internal(e) = self {
+            tracing::error!(error = ?e, "internal error");
+        }
+        (self.code().status_and_type().0, serde_json::to_vec(&self.body()).unwrap_or_default())
+    }
+
     fn body(&self) -> ErrorBody {
         match self {
             ApiError::Client { code, message, param } => ErrorBody::new(*code, message.clone(), param.clone()),
@@ -111,7 +119,7 @@ pub fn path_error(_err: actix_web::error::PathError, _req: &actix_web::HttpReque
     ApiError::not_found().into()
 }
 
-fn describe_serde(e: &serde_json::Error) -> String {
+pub fn describe_serde(e: &serde_json::Error) -> String {
     // serde's messages name the field and what was expected; they carry no secrets of ours.
     let msg = e.to_string();
     match msg.find(" at line ") {
@@ -121,7 +129,7 @@ fn describe_serde(e: &serde_json::Error) -> String {
 }
 
 /// serde names the offending field in backticks for unknown and missing fields.
-fn serde_param(e: &serde_json::Error) -> Option<String> {
+pub fn serde_param(e: &serde_json::Error) -> Option<String> {
     let msg = e.to_string();
     let start = msg.find('`')? + 1;
     let end = start + msg[start..].find('`')?;

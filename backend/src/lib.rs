@@ -1,6 +1,7 @@
 //! ClickPay: a payment gateway. One binary serves the payment API (`/api/v1`, API keys), the
 //! cabinet API (`/cabinet/api/v1`, sessions) and the cabinet SPA.
 
+pub mod acquirer;
 pub mod auth;
 pub mod cabinet_api;
 pub mod cli;
@@ -9,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod keys;
+pub mod operations;
 pub mod payment_api;
 pub mod rate_limit;
 pub mod routes;
@@ -16,4 +18,6 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod vault;
 pub mod webhooks;
+pub mod workers;

@@ -7,6 +7,8 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 
+use crate::acquirer::Acquirer;
+use crate::acquirer::sandbox::Sandbox;
 use crate::auth::merchant::require_api_key;
 use crate::configuration::Settings;
 use crate::domain::clock::{Clock, SystemClock};
@@ -15,7 +17,7 @@ use crate::keys::Keys;
 use crate::rate_limit::Limits;
 use crate::routes::{health, spa};
 use crate::state::AppState;
-use crate::{cabinet_api, db, payment_api, telemetry};
+use crate::{cabinet_api, db, payment_api, telemetry, workers};
 
 /// JSON bodies larger than this are refused with `413 payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -33,6 +35,15 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        Self::build_with(settings, clock, Arc::new(Sandbox::new())).await
+    }
+
+    /// Builds with a given clock and bank connector (tests hold on to both).
+    pub async fn build_with(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        acquirer: Arc<dyn Acquirer>,
+    ) -> anyhow::Result<Application> {
         settings.validate().map_err(anyhow::Error::msg)?;
         let db = db::pool(&settings.database)?;
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
@@ -40,7 +51,7 @@ impl Application {
         let public_url: Arc<str> = Arc::from(settings.public_url(port));
         let keys = Arc::new(Keys::resolve(&settings)?);
         let limits = Arc::new(Limits::new(&settings.rate_limits));
-        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys, limits };
+        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys, limits, acquirer };
         let spa = spa::Spa::load(&state.settings.server.static_dir);
         let server = run(listener, state.clone(), spa)?;
         Ok(Application { port, server, state })
@@ -54,9 +65,18 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT or SIGTERM, then drains in-flight requests (graceful shutdown).
+    /// Serves until SIGINT or SIGTERM, then drains in-flight requests (graceful shutdown) and
+    /// stops the background workers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let workers =
+            self.state.settings.workers.enabled.then(|| tokio::spawn(workers::run(self.state.clone(), stopped)));
+        let result = self.server.await;
+        let _ = stop.send(true);
+        if let Some(w) = workers {
+            let _ = w.await;
+        }
+        result
     }
 }
 

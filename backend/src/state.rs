@@ -17,4 +17,6 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub keys: Arc<crate::keys::Keys>,
     pub limits: Arc<crate::rate_limit::Limits>,
+    /// The bank connector (the sandbox here).
+    pub acquirer: Arc<dyn crate::acquirer::Acquirer>,
 }

@@ -30,6 +30,9 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 
 pub mod api_keys;
 pub mod audit;
+pub mod card_tokens;
+pub mod idempotency;
+pub mod operations;
 pub mod organizations;
 pub mod sessions;
 pub mod users;

@@ -309,3 +309,44 @@ pub async fn all_exist(db: impl PgExecutor<'_>, ids: &[OrganizationId]) -> sqlx:
     unique.dedup();
     Ok(found as usize == unique.len())
 }
+
+/// A terminal with the tariff in force at `at`: what a new operation is priced with.
+#[derive(Debug, Clone)]
+pub struct TerminalTariff {
+    pub terminal_id: TerminalId,
+    pub enabled: bool,
+    pub amount_limit: Amount,
+    pub tariff_id: TariffId,
+    pub tariff: Tariff,
+}
+
+pub async fn terminal_tariff(
+    db: impl PgExecutor<'_>,
+    organization: OrganizationId,
+    terminal_type: TerminalType,
+    at: OffsetDateTime,
+) -> sqlx::Result<Option<TerminalTariff>> {
+    let row: Option<(TerminalId, bool, Amount, TariffId, Decimal, Decimal, Amount)> = sqlx::query_as(
+        "SELECT t.id, t.enabled, t.amount_limit, tf.id, tf.service_fee_percent, tf.bank_fee_percent, tf.min_fee
+           FROM terminals t
+           JOIN LATERAL (SELECT * FROM tariffs WHERE terminal_id = t.id AND valid_from <= $3
+                          ORDER BY valid_from DESC, created_at DESC LIMIT 1) tf ON true
+          WHERE t.organization_id = $1 AND t.type = $2",
+    )
+    .bind(organization)
+    .bind(terminal_type)
+    .bind(at)
+    .fetch_optional(db)
+    .await?;
+    row.map(|(terminal_id, enabled, amount_limit, tariff_id, service, bank, min_fee)| {
+        let p = |d| Percent::from_decimal(d).map_err(|e| sqlx::Error::Decode(e.into()));
+        Ok(TerminalTariff {
+            terminal_id,
+            enabled,
+            amount_limit,
+            tariff_id,
+            tariff: Tariff { service_fee_percent: p(service)?, bank_fee_percent: p(bank)?, min_fee },
+        })
+    })
+    .transpose()
+}

@@ -1,6 +1,33 @@
-//! The public payment API, `/api/v1`, authenticated by API keys (api-contract.md).
+//! The public payment API, `/api/v1`, authenticated by API keys (api-contract.md). Every request
+//! has passed `auth::merchant::require_api_key` before it reaches a handler here.
+
+mod body;
+mod card_tokens;
+mod idempotency;
+mod lists;
+mod payments;
+mod payouts;
+mod refunds;
+mod validate;
 
 use actix_web::web;
 
 /// Registers the payment API's routes inside its scope.
-pub fn config(_cfg: &mut web::ServiceConfig) {}
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.route("/payments", web::post().to(payments::create))
+        .route("/payments", web::get().to(payments::list))
+        .route("/payments/{id}", web::get().to(payments::get))
+        .route("/payments/{id}/refunds", web::post().to(refunds::create))
+        .route("/payments/{id}/refunds", web::get().to(refunds::list))
+        .route("/refunds/{id}", web::get().to(refunds::get))
+        .route("/payouts", web::post().to(payouts::create))
+        .route("/payouts", web::get().to(payouts::list))
+        .route("/payouts/{id}", web::get().to(payouts::get))
+        .route("/card-tokens/{token}", web::get().to(card_tokens::get))
+        .route("/card-tokens/{token}", web::delete().to(card_tokens::revoke));
+}
+
+/// Serializes an object for a saved (idempotent) answer.
+fn bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, crate::error::ApiError> {
+    serde_json::to_vec(value).map_err(|e| crate::error::ApiError::Internal(e.into()))
+}

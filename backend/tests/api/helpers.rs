@@ -3,12 +3,14 @@
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
+use clickpay::acquirer::sandbox::Sandbox;
 use clickpay::auth::password;
 use clickpay::configuration::Settings;
 use clickpay::db;
 use clickpay::domain::clock::ManualClock;
 use clickpay::domain::fees::Tariff;
 use clickpay::startup::Application;
+use clickpay::state::AppState;
 use secrecy::SecretString;
 use shared::ids::{OrganizationId, UserId};
 use shared::{Amount, Percent, Role, TerminalType};
@@ -62,6 +64,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     pub static_dir: tempfile::TempDir,
+    /// The sandbox bank, to count authorizations.
+    pub bank: Arc<Sandbox>,
+    /// The app's state, to run the background jobs by hand.
+    pub state: AppState,
 }
 
 /// An `index.html` shaped like Trunk's, with its inline module loader.
@@ -90,20 +96,36 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         // Tests raise the login limits; the rate-limit tests lower them again.
         ("rate_limits.login_per_account_per_minute", "1000"),
         ("rate_limits.login_per_ip_per_minute", "1000"),
+        ("rate_limits.api_per_key_per_minute", "100000"),
+        // Tests drive settlement and expiries themselves, with the manual clock.
+        ("workers.enabled", "false"),
     ])
     .expect("settings");
     adjust(&mut settings);
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-28 12:00 UTC)));
-    let app = Application::build_with_clock(settings, clock.clone()).await.expect("build app");
+    let bank = Arc::new(Sandbox::new());
+    let app = Application::build_with(settings, clock.clone(), bank.clone()).await.expect("build app");
     let port = app.port();
     let db = app.state().db.clone();
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
         .expect("client");
-    TestApp { address: format!("http://127.0.0.1:{port}"), port, db, database_url, clock, client, data_dir, static_dir }
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        database_url,
+        clock,
+        client,
+        data_dir,
+        static_dir,
+        bank,
+        state,
+    }
 }
 
 impl TestApp {
@@ -286,6 +308,57 @@ pub struct Merchant {
 impl Merchant {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.key).send().await.expect("request")
+    }
+
+    /// A POST with a fresh Idempotency-Key.
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.post_with_key(path, body, &uuid::Uuid::new_v4().to_string()).await
+    }
+
+    pub async fn post_with_key(&self, path: &str, body: serde_json::Value, key: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.key)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.client
+            .delete(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.key)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates a payment and returns its object.
+    pub async fn pay(&self, card: &str, amount: &str) -> serde_json::Value {
+        let res = self.post("/payments", payment_body(card, amount)).await;
+        assert_eq!(res.status(), 201, "payment with {card}");
+        json(res).await
+    }
+}
+
+/// An ecom payment request with a card.
+pub fn payment_body(card: &str, amount: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "ecom", "amount": amount, "currency": "RUB", "order_id": "order-1842", "description": "Order 1842",
+        "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123", "holder": "IVAN IVANOV"},
+        "return_url": "https://shop.example/return", "metadata": {"cart": "42"}
+    })
+}
+
+impl TestApp {
+    /// An organization with its key: what most payment tests start from.
+    pub async fn merchant_of_new_org(&self) -> (OrganizationId, Merchant) {
+        let org = self.create_organization("ООО Ромашка").await;
+        let key = self.api_key(org).await;
+        (org, self.merchant(&key))
     }
 }
 

@@ -3,10 +3,14 @@
 mod admin;
 mod api_keys;
 mod auth;
+mod cards;
 mod cli;
 mod health;
 mod helpers;
+mod idempotency;
 mod organizations;
+mod payments;
+mod refunds;
 mod schema;
 mod seed;
 mod spa;

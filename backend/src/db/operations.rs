@@ -1,0 +1,319 @@
+//! Operations (payments, payouts, refunds), their status history and the outbox. Every status
+//! change goes through [`transition`], which checks the status machine and writes the history
+//! row and any webhook event in the caller's transaction.
+
+use std::collections::BTreeMap;
+
+use shared::ids::{OperationId, OrganizationId, TariffId, TerminalId};
+use shared::{Amount, OperationStatus, OperationType};
+use sqlx::types::Json;
+use sqlx::{PgExecutor, Postgres, Transaction};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::domain::status;
+
+/// An operation as stored, with its saved card's token.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OperationRow {
+    pub id: OperationId,
+    pub organization_id: OrganizationId,
+    #[sqlx(rename = "type")]
+    pub kind: OperationType,
+    pub parent_id: Option<OperationId>,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub currency: String,
+    pub fee: Amount,
+    pub refunded_amount: Amount,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub reason: Option<String>,
+    pub card_mask: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_holder: Option<String>,
+    pub card_exp_month: Option<i16>,
+    pub card_exp_year: Option<i16>,
+    pub card_token_id: Option<Uuid>,
+    pub card_token: Option<String>,
+    pub recurring: bool,
+    pub return_url: Option<String>,
+    pub acquirer_reference: String,
+    pub bank_name: Option<String>,
+    pub bank_transaction_id: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub action_expires_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub executed_at: Option<OffsetDateTime>,
+    pub metadata: Json<BTreeMap<String, String>>,
+}
+
+const SELECT: &str =
+    "SELECT o.*, ct.token AS card_token FROM operations o LEFT JOIN card_tokens ct ON ct.id = o.card_token_id";
+
+/// What a new operation is made of.
+#[derive(Debug)]
+pub struct NewOperation {
+    pub id: OperationId,
+    pub organization_id: OrganizationId,
+    pub kind: OperationType,
+    pub parent_id: Option<OperationId>,
+    pub terminal_id: Option<TerminalId>,
+    pub tariff_id: Option<TariffId>,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub currency: String,
+    pub fee: Amount,
+    pub fee_service: Amount,
+    pub fee_bank: Amount,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub reason: Option<String>,
+    pub card_mask: Option<String>,
+    pub card_last4: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_holder: Option<String>,
+    pub card_exp_month: Option<i16>,
+    pub card_exp_year: Option<i16>,
+    pub card_token_id: Option<Uuid>,
+    pub recurring: bool,
+    pub save_card: bool,
+    pub return_url: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub action_expires_at: Option<OffsetDateTime>,
+    pub next_settle_at: Option<OffsetDateTime>,
+    pub metadata: BTreeMap<String, String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// Our reference at the acquirer: derived from the operation id, so every retry reuses it.
+pub fn acquirer_reference(id: OperationId) -> String {
+    format!("cp_{}", id.0.simple())
+}
+
+pub async fn insert(tx: &mut Transaction<'_, Postgres>, op: &NewOperation) -> anyhow::Result<()> {
+    status::check(op.kind, None, op.status)?;
+    sqlx::query(
+        "INSERT INTO operations (id, organization_id, type, parent_id, terminal_id, tariff_id, status, amount, currency,
+            fee, fee_service, fee_bank, order_id, description, reason, card_mask, card_last4, card_brand, card_holder,
+            card_exp_month, card_exp_year, card_token_id, recurring, save_card, return_url, customer_email, customer_phone,
+            acquirer_reference, action_expires_at, next_settle_at, metadata, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+            $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $32)",
+    )
+    .bind(op.id)
+    .bind(op.organization_id)
+    .bind(op.kind)
+    .bind(op.parent_id)
+    .bind(op.terminal_id)
+    .bind(op.tariff_id)
+    .bind(op.status)
+    .bind(op.amount)
+    .bind(&op.currency)
+    .bind(op.fee)
+    .bind(op.fee_service)
+    .bind(op.fee_bank)
+    .bind(&op.order_id)
+    .bind(&op.description)
+    .bind(&op.reason)
+    .bind(&op.card_mask)
+    .bind(&op.card_last4)
+    .bind(&op.card_brand)
+    .bind(&op.card_holder)
+    .bind(op.card_exp_month)
+    .bind(op.card_exp_year)
+    .bind(op.card_token_id)
+    .bind(op.recurring)
+    .bind(op.save_card)
+    .bind(&op.return_url)
+    .bind(&op.customer_email)
+    .bind(&op.customer_phone)
+    .bind(acquirer_reference(op.id))
+    .bind(op.action_expires_at)
+    .bind(op.next_settle_at)
+    .bind(Json(&op.metadata))
+    .bind(op.created_at)
+    .execute(&mut **tx)
+    .await?;
+    history(tx, op.id, None, op.status, None, op.created_at).await?;
+    Ok(())
+}
+
+async fn history(
+    tx: &mut Transaction<'_, Postgres>,
+    id: OperationId,
+    from: Option<OperationStatus>,
+    to: OperationStatus,
+    error_code: Option<&str>,
+    at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO operation_status_history (operation_id, from_status, to_status, error_code, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(error_code)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One operation of an organization, of one of `kinds`.
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    org: OrganizationId,
+    id: OperationId,
+    kinds: &[OperationType],
+) -> sqlx::Result<Option<OperationRow>> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1 AND o.organization_id = $2 AND o.type = ANY($3)"))
+        .bind(id)
+        .bind(org)
+        .bind(&kinds)
+        .fetch_optional(db)
+        .await
+}
+
+/// Reads and locks an operation for a change.
+pub async fn lock(tx: &mut Transaction<'_, Postgres>, id: OperationId) -> sqlx::Result<Option<OperationRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1 FOR UPDATE OF o")).bind(id).fetch_optional(&mut **tx).await
+}
+
+/// Reads an operation without a scope (workers and the payer's pages).
+pub async fn find(db: impl PgExecutor<'_>, id: OperationId) -> sqlx::Result<Option<OperationRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// What a status change records besides the status.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub bank_name: Option<String>,
+    pub bank_transaction_id: Option<String>,
+    pub error: Option<(String, String)>,
+    pub executed_at: Option<OffsetDateTime>,
+    /// When the settlement worker should ask the bank again (`processing` only).
+    pub next_settle_at: Option<OffsetDateTime>,
+    pub action_expires_at: Option<OffsetDateTime>,
+}
+
+/// Moves a locked operation to `to`, checking the status machine, and records the history row.
+/// A failed operation's fee becomes 0.00. Returns the row as it now stands.
+pub async fn transition(
+    tx: &mut Transaction<'_, Postgres>,
+    row: &OperationRow,
+    to: OperationStatus,
+    change: Change,
+    now: OffsetDateTime,
+) -> anyhow::Result<OperationRow> {
+    status::check(row.kind, Some(row.status), to)?;
+    let (error_code, error_message) = change.error.clone().unzip();
+    let updated = sqlx::query(
+        "UPDATE operations SET status = $3,
+                bank_name = coalesce($4, bank_name), bank_transaction_id = coalesce($5, bank_transaction_id),
+                error_code = $6, error_message = $7, executed_at = coalesce($8, executed_at),
+                next_settle_at = $9, action_expires_at = $10,
+                fee = CASE WHEN $3 = 'failed' THEN 0 ELSE fee END,
+                fee_service = CASE WHEN $3 = 'failed' THEN 0 ELSE fee_service END,
+                fee_bank = CASE WHEN $3 = 'failed' THEN 0 ELSE fee_bank END,
+                updated_at = $11
+          WHERE id = $1 AND status = $2",
+    )
+    .bind(row.id)
+    .bind(row.status)
+    .bind(to)
+    .bind(&change.bank_name)
+    .bind(&change.bank_transaction_id)
+    .bind(&error_code)
+    .bind(&error_message)
+    .bind(change.executed_at)
+    .bind(change.next_settle_at)
+    .bind(change.action_expires_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        anyhow::bail!("operation {} changed status concurrently", row.id);
+    }
+    history(tx, row.id, Some(row.status), to, error_code.as_deref(), now).await?;
+    lock(tx, row.id).await?.ok_or_else(|| anyhow::anyhow!("operation vanished"))
+}
+
+/// Filters of a list request.
+#[derive(Debug, Default)]
+pub struct ListFilter {
+    pub created_gte: Option<OffsetDateTime>,
+    pub created_lt: Option<OffsetDateTime>,
+    pub status: Option<OperationStatus>,
+    pub order_id: Option<String>,
+    pub parent_id: Option<OperationId>,
+}
+
+/// Newest first, `limit` rows after the cursor; `has_more` when another page exists.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    org: OrganizationId,
+    kinds: &[OperationType],
+    filter: &ListFilter,
+    after: Option<(OffsetDateTime, OperationId)>,
+    limit: i64,
+) -> sqlx::Result<(Vec<OperationRow>, bool)> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let mut rows: Vec<OperationRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE o.organization_id = $1 AND o.type = ANY($2)
+            AND ($3::timestamptz IS NULL OR o.created_at >= $3)
+            AND ($4::timestamptz IS NULL OR o.created_at < $4)
+            AND ($5::text IS NULL OR o.status = $5)
+            AND ($6::text IS NULL OR o.order_id = $6)
+            AND ($7::uuid IS NULL OR o.parent_id = $7)
+            AND ($8::timestamptz IS NULL OR (o.created_at, o.id) < ($8, $9))
+          ORDER BY o.created_at DESC, o.id DESC
+          LIMIT $10"
+    ))
+    .bind(org)
+    .bind(&kinds)
+    .bind(filter.created_gte)
+    .bind(filter.created_lt)
+    .bind(filter.status)
+    .bind(&filter.order_id)
+    .bind(filter.parent_id)
+    .bind(after.map(|a| a.0))
+    .bind(after.map(|a| a.1))
+    .bind(limit + 1)
+    .fetch_all(db)
+    .await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, has_more))
+}
+
+/// Records a webhook event in the outbox, in the transaction of the change it describes.
+pub async fn insert_event(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganizationId,
+    operation: OperationId,
+    event_type: &str,
+    data: serde_json::Value,
+    now: OffsetDateTime,
+) -> sqlx::Result<String> {
+    let id = format!("evt_{}", Uuid::now_v7().simple());
+    let payload = serde_json::json!({
+        "id": id, "type": event_type, "created_at": shared::timefmt::format(now), "data": data,
+    });
+    sqlx::query(
+        "INSERT INTO events (id, organization_id, operation_id, type, payload, created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&id)
+    .bind(org)
+    .bind(operation)
+    .bind(event_type)
+    .bind(payload)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}

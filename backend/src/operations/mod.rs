@@ -1,0 +1,132 @@
+//! The payment flows: creating payments, payouts and refunds, and applying the bank's answers.
+//! Each operation is written before the bank is called (with our deterministic reference), so
+//! a crash in between leaves it for the settlement worker, never lost or charged twice.
+
+pub mod objects;
+pub mod payments;
+pub mod payouts;
+pub mod refunds;
+pub mod settle;
+
+use shared::{OperationStatus as S, OperationType as T};
+use sqlx::{Postgres, Transaction};
+use time::Duration;
+
+use crate::acquirer::Outcome;
+use crate::db::operations::{self, Change, OperationRow};
+use crate::db::{self};
+use crate::state::AppState;
+
+/// The webhook event a transition announces, if any (api-contract.md, Notifications).
+pub fn event_type(kind: T, to: S) -> Option<&'static str> {
+    match (kind, to) {
+        (T::Ecom | T::Aft, S::Authentication) => Some("payment.authentication_required"),
+        (T::Ecom | T::Aft, S::Succeeded) => Some("payment.succeeded"),
+        (T::Ecom | T::Aft, S::Failed) => Some("payment.failed"),
+        (T::Ecom | T::Aft, S::PartiallyRefunded | S::Refunded) => Some("payment.refunded"),
+        (T::Refund, S::Succeeded) => Some("refund.succeeded"),
+        (T::Refund, S::Failed) => Some("refund.failed"),
+        (T::Oct, S::Succeeded) => Some("payout.succeeded"),
+        (T::Oct, S::Failed) => Some("payout.failed"),
+        _ => None,
+    }
+}
+
+/// Moves an operation (locked in `tx`) and writes its event with the object as it now stands.
+pub async fn move_to(
+    state: &AppState,
+    tx: &mut Transaction<'_, Postgres>,
+    row: &OperationRow,
+    to: S,
+    change: Change,
+) -> anyhow::Result<OperationRow> {
+    let now = state.clock.now();
+    let failed = to == S::Failed;
+    let updated = operations::transition(tx, row, to, change, now).await?;
+    if let Some(event) = event_type(updated.kind, to) {
+        let data = objects::to_json(&updated, &state.public_url);
+        operations::insert_event(tx, updated.organization_id, updated.id, event, data, now).await?;
+    }
+    if failed && let Some(token) = updated.card_token_id.filter(|_| !updated.recurring) {
+        db::card_tokens::revoke_by_id(&mut **tx, token, now).await?;
+    }
+    Ok(updated)
+}
+
+/// Applies the bank's answer to an operation. Answers for an operation that has already moved
+/// on are ignored, so applying the same answer twice changes nothing.
+pub async fn apply_outcome(
+    state: &AppState,
+    id: shared::ids::OperationId,
+    outcome: Outcome,
+) -> anyhow::Result<OperationRow> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let row = operations::lock(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("operation {id} not found"))?;
+    let awaiting = matches!(row.status, S::Created | S::Authentication | S::Processing);
+    if !awaiting {
+        tx.rollback().await?;
+        return Ok(row);
+    }
+    let bank = Some(state.acquirer.bank_name().to_owned());
+    let updated = match outcome {
+        Outcome::Approved { bank_transaction_id } => {
+            let change = Change {
+                bank_name: bank,
+                bank_transaction_id: Some(bank_transaction_id),
+                executed_at: Some(now),
+                ..Default::default()
+            };
+            let done = move_to(state, &mut tx, &row, S::Succeeded, change).await?;
+            if done.kind == T::Refund {
+                refunds::settle_parent(state, &mut tx, &done, true).await?;
+            }
+            done
+        }
+        Outcome::Declined { code, message } => {
+            let change =
+                Change { bank_name: bank, error: Some((code, message)), executed_at: Some(now), ..Default::default() };
+            let done = move_to(state, &mut tx, &row, S::Failed, change).await?;
+            if done.kind == T::Refund {
+                refunds::settle_parent(state, &mut tx, &done, false).await?;
+            }
+            done
+        }
+        Outcome::ChallengeRequired if row.status == S::Created => {
+            let expires = now + Duration::minutes(state.settings.payments.authentication_timeout_minutes);
+            move_to(
+                state,
+                &mut tx,
+                &row,
+                S::Authentication,
+                Change { action_expires_at: Some(expires), ..Default::default() },
+            )
+            .await?
+        }
+        Outcome::ChallengeRequired => anyhow::bail!("the bank asked for a challenge in status {}", row.status),
+        Outcome::Pending => {
+            let next = Some(now + Duration::seconds(state.settings.payments.settle_delay_seconds));
+            if row.status == S::Processing {
+                sqlx::query("UPDATE operations SET next_settle_at = $2 WHERE id = $1")
+                    .bind(row.id)
+                    .bind(next)
+                    .execute(&mut *tx)
+                    .await?;
+                row
+            } else {
+                move_to(state, &mut tx, &row, S::Processing, Change { next_settle_at: next, ..Default::default() })
+                    .await?
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// A failure to reach the bank is not a decline: the operation waits for the settlement worker.
+pub fn outcome_or_pending(result: anyhow::Result<Outcome>) -> Outcome {
+    result.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "acquirer call failed; the operation will be settled by a status query");
+        Outcome::Pending
+    })
+}

@@ -1,0 +1,195 @@
+//! Creating a payment (`ecom`, `aft`): with a card, with a saved card (a recurring charge), or
+//! without a card (ClickPay's hosted page).
+
+use std::collections::BTreeMap;
+
+use shared::ids::{OperationId, OrganizationId};
+use shared::{Amount, ErrorCode, OperationStatus, OperationType, TerminalType};
+use time::Duration;
+
+use super::{apply_outcome, outcome_or_pending};
+use crate::acquirer::{AuthorizeRequest, Direction};
+use crate::db::card_tokens::{self, CardTokenRow, NewCardToken};
+use crate::db::operations::{self, NewOperation, OperationRow};
+use crate::db::organizations::{self, TerminalTariff};
+use crate::domain::card::{self, CardNumber};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::vault;
+
+/// Where the money comes from.
+pub enum Source {
+    /// A card typed by the payer; the CVC was checked and is not kept.
+    Card { number: CardNumber, exp_month: i16, exp_year: i16, holder: Option<String> },
+    /// A saved card: a merchant-initiated charge, no CVC, no 3-D Secure.
+    Token(String),
+    /// No card yet: the payer enters it on the hosted page.
+    Hosted,
+}
+
+/// A validated payment request.
+pub struct PaymentInput {
+    pub kind: TerminalType,
+    pub amount: Amount,
+    pub currency: String,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub source: Source,
+    pub save_card: bool,
+    pub return_url: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The terminal that prices and limits an operation, or the contract's 403/422.
+pub async fn usable_terminal(
+    state: &AppState,
+    org: OrganizationId,
+    kind: TerminalType,
+    amount: Amount,
+) -> Result<TerminalTariff, ApiError> {
+    let terminal = organizations::terminal_tariff(&state.db, org, kind, state.clock.now())
+        .await?
+        .filter(|t| t.enabled)
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::TerminalDisabled, format!("The organization has no enabled {kind} terminal."))
+        })?;
+    if amount > terminal.amount_limit {
+        return Err(ApiError::with_param(
+            ErrorCode::AmountLimitExceeded,
+            format!("The amount exceeds the terminal's limit of {}.", terminal.amount_limit),
+            "amount",
+        ));
+    }
+    Ok(terminal)
+}
+
+/// A saved card of this organization that may still be charged.
+pub async fn usable_token(
+    state: &AppState,
+    org: OrganizationId,
+    token: &str,
+) -> Result<(CardTokenRow, CardNumber), ApiError> {
+    let row = card_tokens::get(&state.db, org, token)
+        .await?
+        .ok_or_else(|| ApiError::with_param(ErrorCode::NotFound, "No such card token.", "card_token"))?;
+    if row.revoked_at.is_some() {
+        return Err(ApiError::with_param(
+            ErrorCode::CardTokenRevoked,
+            "The card token has been revoked.",
+            "card_token",
+        ));
+    }
+    card::expiry(row.exp_month.into(), row.exp_year.into(), state.clock.now())
+        .map_err(|e| ApiError::with_param(ErrorCode::InvalidExpiry, e.to_string(), "card_token"))?;
+    let pan = vault::open(&state.keys, &row.pan_ciphertext, &row.pan_nonce)?;
+    Ok((row, pan))
+}
+
+pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) -> Result<OperationRow, ApiError> {
+    let terminal = usable_terminal(state, org, input.kind, input.amount).await?;
+    let now = state.clock.now();
+    let fee = terminal.tariff.fee_for(input.amount);
+    let id = OperationId::new();
+    let mut op = NewOperation {
+        id,
+        organization_id: org,
+        kind: OperationType::from(input.kind),
+        parent_id: None,
+        terminal_id: Some(terminal.terminal_id),
+        tariff_id: Some(terminal.tariff_id),
+        status: OperationStatus::Created,
+        amount: input.amount,
+        currency: input.currency.clone(),
+        fee: fee.total,
+        fee_service: fee.service,
+        fee_bank: fee.bank,
+        order_id: input.order_id,
+        description: input.description,
+        reason: None,
+        card_mask: None,
+        card_last4: None,
+        card_brand: None,
+        card_holder: None,
+        card_exp_month: None,
+        card_exp_year: None,
+        card_token_id: None,
+        recurring: false,
+        save_card: input.save_card,
+        return_url: input.return_url,
+        customer_email: input.customer_email,
+        customer_phone: input.customer_phone,
+        // Unfinished payer steps and lost bank answers both end here at the latest.
+        action_expires_at: Some(now + Duration::minutes(state.settings.payments.hosted_page_timeout_minutes)),
+        next_settle_at: None,
+        metadata: input.metadata,
+        created_at: now,
+    };
+
+    let mut tx = state.db.begin().await?;
+    let (pan, recurring) = match input.source {
+        Source::Hosted => (None, false),
+        Source::Card { number, exp_month, exp_year, holder } => {
+            op.card_mask = Some(number.mask());
+            op.card_last4 = Some(number.last4().to_owned());
+            op.card_brand = Some(number.brand().as_str().to_owned());
+            op.card_holder = holder.clone();
+            op.card_exp_month = Some(exp_month);
+            op.card_exp_year = Some(exp_year);
+            if input.save_card {
+                let sealed = vault::seal(&state.keys, &number)?;
+                let hash = vault::pan_hash(&state.keys, &number);
+                let mask = number.mask();
+                let saved = card_tokens::save(
+                    &mut tx,
+                    &NewCardToken {
+                        organization_id: org,
+                        sealed: &sealed,
+                        pan_hash: &hash,
+                        card_mask: &mask,
+                        card_brand: number.brand().as_str(),
+                        card_holder: holder.as_deref(),
+                        exp_month,
+                        exp_year,
+                        now,
+                    },
+                )
+                .await?;
+                op.card_token_id = Some(saved.id);
+            }
+            (Some(number), false)
+        }
+        Source::Token(token) => {
+            let (row, number) = usable_token(state, org, &token).await?;
+            op.card_mask = Some(row.card_mask.clone());
+            op.card_last4 = Some(number.last4().to_owned());
+            op.card_brand = Some(row.card_brand.clone());
+            op.card_holder = row.card_holder.clone();
+            op.card_exp_month = Some(row.exp_month);
+            op.card_exp_year = Some(row.exp_year);
+            op.card_token_id = Some(row.id);
+            op.recurring = true;
+            (Some(number), true)
+        }
+    };
+    operations::insert(&mut tx, &op).await?;
+    tx.commit().await?;
+
+    let Some(pan) = pan else {
+        return operations::find(&state.db, id).await?.ok_or_else(ApiError::not_found);
+    };
+    let reference = operations::acquirer_reference(id);
+    let outcome = state
+        .acquirer
+        .authorize(AuthorizeRequest {
+            reference: &reference,
+            direction: Direction::Debit,
+            card: &pan,
+            amount: op.amount,
+            currency: &op.currency,
+            recurring,
+        })
+        .await;
+    Ok(apply_outcome(state, id, outcome_or_pending(outcome)).await?)
+}

@@ -1,0 +1,39 @@
+//! `GET /card-tokens/{token}`, `DELETE /card-tokens/{token}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::{body, bytes, idempotency};
+use crate::auth::merchant::Merchant;
+use crate::db::card_tokens;
+use crate::error::ApiError;
+use crate::operations::objects;
+use crate::state::AppState;
+
+pub async fn get(
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = card_tokens::get(&state.db, merchant.organization_id, &token).await?.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(objects::card_token(&row)))
+}
+
+/// Revokes a saved card at once; charging it afterwards is `422 card_token_revoked`.
+pub async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    token: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::require_key(&req)?;
+    let raw = body::read(&req, payload).await?;
+    let org = merchant.organization_id;
+    idempotency::run(&state, org, &req, &key, &raw, || async {
+        let row =
+            card_tokens::revoke(&state.db, org, &token, state.clock.now()).await?.ok_or_else(ApiError::not_found)?;
+        Ok((StatusCode::OK, bytes(&objects::card_token(&row))?))
+    })
+    .await
+}

@@ -1,0 +1,81 @@
+//! The list parameters every list endpoint shares: `limit`, `starting_after` and the filters.
+
+use serde::Deserialize;
+use shared::OperationStatus;
+use shared::ids::{OperationId, OrganizationId};
+use shared::{ErrorCode, OperationType};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::db::operations::{self, ListFilter};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub limit: Option<String>,
+    pub starting_after: Option<String>,
+    pub created_gte: Option<String>,
+    pub created_lt: Option<String>,
+    pub status: Option<String>,
+    pub order_id: Option<String>,
+}
+
+fn invalid(param: &str, message: &str) -> ApiError {
+    ApiError::with_param(ErrorCode::InvalidRequest, message, param)
+}
+
+/// RFC 3339, or Unix seconds.
+pub fn time_param(value: &str, param: &str) -> Result<OffsetDateTime, ApiError> {
+    if let Ok(secs) = value.parse::<i64>() {
+        return OffsetDateTime::from_unix_timestamp(secs).map_err(|_| invalid(param, "time out of range"));
+    }
+    OffsetDateTime::parse(value, &Rfc3339)
+        .map_err(|_| invalid(param, "must be an RFC 3339 time such as 2024-11-25T17:33:00Z"))
+}
+
+/// A validated page request.
+pub struct Page {
+    pub limit: i64,
+    pub after: Option<(OffsetDateTime, OperationId)>,
+    pub filter: ListFilter,
+}
+
+pub async fn page(
+    state: &AppState,
+    org: OrganizationId,
+    kinds: &[OperationType],
+    q: &ListQuery,
+) -> Result<Page, ApiError> {
+    let limit = match &q.limit {
+        None => 20,
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|l| (1..=100).contains(l))
+            .ok_or_else(|| invalid("limit", "limit must be 1-100"))?,
+    };
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| OperationStatus::parse(s).ok_or_else(|| invalid("status", "unknown status")))
+        .transpose()?;
+    let filter = ListFilter {
+        created_gte: q.created_gte.as_deref().map(|v| time_param(v, "created_gte")).transpose()?,
+        created_lt: q.created_lt.as_deref().map(|v| time_param(v, "created_lt")).transpose()?,
+        status,
+        order_id: q.order_id.clone(),
+        parent_id: None,
+    };
+    let after = match &q.starting_after {
+        None => None,
+        Some(id) => {
+            let bad = || invalid("starting_after", "starting_after must be the id of an object in this list");
+            let id: OperationId = id.parse().map_err(|_| bad())?;
+            let row = operations::get(&state.db, org, id, kinds).await?.ok_or_else(bad)?;
+            Some((row.created_at, row.id))
+        }
+    };
+    Ok(Page { limit, after, filter })
+}

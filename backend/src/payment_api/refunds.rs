@@ -1,0 +1,66 @@
+//! `POST /payments/{id}/refunds`, `GET /payments/{id}/refunds`, `GET /refunds/{id}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use shared::OperationType;
+use shared::dto::payments::{CreateRefundRequest, List};
+use shared::ids::OperationId;
+
+use super::lists::{ListQuery, page};
+use super::{body, bytes, idempotency, validate};
+use crate::auth::merchant::Merchant;
+use crate::db::operations;
+use crate::error::ApiError;
+use crate::operations::{objects, refunds};
+use crate::state::AppState;
+
+const KINDS: &[OperationType] = &[OperationType::Refund];
+
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    id: web::Path<OperationId>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::require_key(&req)?;
+    let raw = body::read(&req, payload).await?;
+    let request: CreateRefundRequest = body::parse(&raw)?;
+    let amount = request.amount.map(validate::amount).transpose()?;
+    let reason = validate::reason(request.reason.as_deref())?;
+    let org = merchant.organization_id;
+    let payment_id = id.into_inner();
+    idempotency::run(&state, org, &req, &key, &raw, || async {
+        let row = refunds::create(&state, org, payment_id, amount, reason).await?;
+        Ok((StatusCode::CREATED, bytes(&objects::refund(&row))?))
+    })
+    .await
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    id: web::Path<OperationId>,
+) -> Result<HttpResponse, ApiError> {
+    let row = operations::get(&state.db, merchant.organization_id, id.into_inner(), KINDS)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(objects::refund(&row)))
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    id: web::Path<OperationId>,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let org = merchant.organization_id;
+    let payment_id = id.into_inner();
+    operations::get(&state.db, org, payment_id, &[OperationType::Ecom, OperationType::Aft])
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut p = page(&state, org, KINDS, &q).await?;
+    p.filter.parent_id = Some(payment_id);
+    let (rows, has_more) = operations::list(&state.db, org, KINDS, &p.filter, p.after, p.limit).await?;
+    Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::refund).collect(), has_more)))
+}

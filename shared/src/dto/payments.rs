@@ -1,0 +1,230 @@
+//! The payment API's objects and requests, spelled exactly as api-contract.md.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::enums::OperationStatus;
+use crate::money::Amount;
+
+/// `card` of a payment request. The CVC lives only in memory for the acquirer call.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardInput {
+    pub number: String,
+    pub exp_month: i64,
+    pub exp_year: i64,
+    #[serde(default)]
+    pub cvc: Option<String>,
+    #[serde(default)]
+    pub holder: Option<String>,
+}
+
+impl std::fmt::Debug for CardInput {
+    /// Never prints the PAN or the CVC.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardInput")
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `card` of a payout request.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutCardInput {
+    pub number: String,
+    #[serde(default)]
+    pub holder: Option<String>,
+}
+
+impl std::fmt::Debug for PayoutCardInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PayoutCardInput").finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// `POST /api/v1/payments`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePaymentRequest {
+    #[serde(rename = "type")]
+    pub payment_type: String,
+    pub amount: Amount,
+    pub currency: String,
+    #[serde(default)]
+    pub order_id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub card: Option<CardInput>,
+    #[serde(default)]
+    pub card_token: Option<String>,
+    #[serde(default)]
+    pub save_card: bool,
+    #[serde(default)]
+    pub return_url: Option<String>,
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+}
+
+/// `POST /api/v1/payouts`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePayoutRequest {
+    pub amount: Amount,
+    pub currency: String,
+    #[serde(default)]
+    pub order_id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub card: Option<PayoutCardInput>,
+    #[serde(default)]
+    pub card_token: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+}
+
+/// `POST /api/v1/payments/{id}/refunds`; no amount refunds the rest.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRefundRequest {
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The card as every object shows it: masked, never the PAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardView {
+    pub mask: String,
+    pub brand: String,
+    pub holder: Option<String>,
+    pub exp_month: Option<i16>,
+    pub exp_year: Option<i16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperationError {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankView {
+    pub name: String,
+    pub transaction_id: Option<String>,
+}
+
+/// The payment object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    pub id: String,
+    pub object: String,
+    #[serde(rename = "type")]
+    pub payment_type: String,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub currency: String,
+    pub fee: Amount,
+    pub refunded_amount: Amount,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub card: Option<CardView>,
+    pub card_token: Option<String>,
+    pub recurring: bool,
+    pub confirmation: Option<Confirmation>,
+    pub error: Option<OperationError>,
+    pub bank: Option<BankView>,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "crate::timefmt::option")]
+    pub executed_at: Option<OffsetDateTime>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The payout object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payout {
+    pub id: String,
+    pub object: String,
+    #[serde(rename = "type")]
+    pub payout_type: String,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub currency: String,
+    pub fee: Amount,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub card: Option<CardView>,
+    pub card_token: Option<String>,
+    pub error: Option<OperationError>,
+    pub bank: Option<BankView>,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "crate::timefmt::option")]
+    pub executed_at: Option<OffsetDateTime>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The refund object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    pub id: String,
+    pub object: String,
+    pub payment_id: String,
+    pub amount: Amount,
+    pub currency: String,
+    pub status: OperationStatus,
+    pub reason: Option<String>,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "crate::timefmt::option")]
+    pub executed_at: Option<OffsetDateTime>,
+}
+
+/// The saved-card object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardToken {
+    pub token: String,
+    pub object: String,
+    pub card: CardView,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "crate::timefmt::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// `{"object": "list", "data": [...], "has_more": bool}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct List<T> {
+    pub object: String,
+    pub data: Vec<T>,
+    pub has_more: bool,
+}
+
+impl<T> List<T> {
+    pub fn new(data: Vec<T>, has_more: bool) -> Self {
+        List { object: "list".to_owned(), data, has_more }
+    }
+}
