@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA_DIR="${CLICKPAY_DATA_DIR:-$ROOT/.data}"
 TRUNK_VERSION="0.21.14"
+CARGO_DENY_VERSION="0.20.2"
 BINARYEN_NPM_VERSION="132"
 export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 
@@ -42,6 +43,12 @@ ensure_trunk() {
   if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then return 0; fi
   log "installing trunk $TRUNK_VERSION (a cold build takes ~13 min)"
   cargo install trunk --version "$TRUNK_VERSION" --locked
+}
+
+ensure_cargo_deny() {
+  if cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$"; then return 0; fi
+  log "installing cargo-deny $CARGO_DENY_VERSION (~5 min)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
 }
 
 # The wasm-bindgen CLI must match the wasm-bindgen library in Cargo.lock exactly.
