@@ -141,3 +141,22 @@ psql_admin() {
   local psql; psql="$(command -v psql || echo "$(pg_bindir)/psql")"
   "$psql" "$url" -v ON_ERROR_STOP=1 -qtA "$@"
 }
+
+# The browser tests: a fresh database with the demo seed, the real server on the built SPA.
+run_e2e() {
+  log "browser tests"
+  local e2e_db_url="${DATABASE_URL%/*}/clickpay_e2e" e2e_data
+  psql_admin -c "DROP DATABASE IF EXISTS clickpay_e2e WITH (FORCE)"
+  psql_admin -c "CREATE DATABASE clickpay_e2e"
+  e2e_data="$(mktemp -d)"
+  export CLICKPAY_E2E_PASSWORD="E2e-password-$(date +%s)"
+  (
+    export DATABASE_URL="$e2e_db_url" CLICKPAY__DATA_DIR="$e2e_data" CLICKPAY_DEMO_PASSWORD="$CLICKPAY_E2E_PASSWORD"
+    "$ROOT/target/debug/clickpay" migrate >/dev/null
+    "$ROOT/target/debug/clickpay" seed-demo >/dev/null
+  )
+  export E2E_DATABASE_URL="$e2e_db_url" E2E_DATA_DIR="$e2e_data" E2E_ROOT="$ROOT"
+  CHROMIUM_PATH="$(command -v chromium)"
+  export CHROMIUM_PATH
+  (cd "$ROOT/e2e" && npx playwright test "$@")
+}

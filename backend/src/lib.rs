@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod keys;
 pub mod operations;
+pub mod payer;
 pub mod payment_api;
 pub mod rate_limit;
 pub mod routes;

@@ -17,7 +17,7 @@ use crate::keys::Keys;
 use crate::rate_limit::Limits;
 use crate::routes::{health, spa};
 use crate::state::AppState;
-use crate::{cabinet_api, db, payment_api, telemetry, workers};
+use crate::{cabinet_api, db, payer, payment_api, telemetry, workers};
 
 /// JSON bodies larger than this are refused with `413 payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -117,6 +117,7 @@ fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result
                     .configure(cabinet_api::config)
                     .default_service(web::to(api_not_found)),
             )
+            .configure(payer::config)
             .configure(spa::config(spa.clone()))
     })
     .shutdown_timeout(shutdown_timeout)

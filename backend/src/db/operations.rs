@@ -37,6 +37,7 @@ pub struct OperationRow {
     pub card_token_id: Option<Uuid>,
     pub card_token: Option<String>,
     pub recurring: bool,
+    pub save_card: bool,
     pub return_url: Option<String>,
     pub acquirer_reference: String,
     pub bank_name: Option<String>,

@@ -60,12 +60,23 @@ pub async fn apply_outcome(
     id: shared::ids::OperationId,
     outcome: Outcome,
 ) -> anyhow::Result<OperationRow> {
-    let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let row = operations::lock(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("operation {id} not found"))?;
+    let updated = apply_locked(state, &mut tx, row, outcome).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// [`apply_outcome`] for an operation the caller has already locked in `tx`.
+pub async fn apply_locked(
+    state: &AppState,
+    tx: &mut Transaction<'_, Postgres>,
+    row: OperationRow,
+    outcome: Outcome,
+) -> anyhow::Result<OperationRow> {
+    let now = state.clock.now();
     let awaiting = matches!(row.status, S::Created | S::Authentication | S::Processing);
     if !awaiting {
-        tx.rollback().await?;
         return Ok(row);
     }
     let bank = Some(state.acquirer.bank_name().to_owned());
@@ -77,18 +88,18 @@ pub async fn apply_outcome(
                 executed_at: Some(now),
                 ..Default::default()
             };
-            let done = move_to(state, &mut tx, &row, S::Succeeded, change).await?;
+            let done = move_to(state, tx, &row, S::Succeeded, change).await?;
             if done.kind == T::Refund {
-                refunds::settle_parent(state, &mut tx, &done, true).await?;
+                refunds::settle_parent(state, tx, &done, true).await?;
             }
             done
         }
         Outcome::Declined { code, message } => {
             let change =
                 Change { bank_name: bank, error: Some((code, message)), executed_at: Some(now), ..Default::default() };
-            let done = move_to(state, &mut tx, &row, S::Failed, change).await?;
+            let done = move_to(state, tx, &row, S::Failed, change).await?;
             if done.kind == T::Refund {
-                refunds::settle_parent(state, &mut tx, &done, false).await?;
+                refunds::settle_parent(state, tx, &done, false).await?;
             }
             done
         }
@@ -96,7 +107,7 @@ pub async fn apply_outcome(
             let expires = now + Duration::minutes(state.settings.payments.authentication_timeout_minutes);
             move_to(
                 state,
-                &mut tx,
+                tx,
                 &row,
                 S::Authentication,
                 Change { action_expires_at: Some(expires), ..Default::default() },
@@ -110,16 +121,14 @@ pub async fn apply_outcome(
                 sqlx::query("UPDATE operations SET next_settle_at = $2 WHERE id = $1")
                     .bind(row.id)
                     .bind(next)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 row
             } else {
-                move_to(state, &mut tx, &row, S::Processing, Change { next_settle_at: next, ..Default::default() })
-                    .await?
+                move_to(state, tx, &row, S::Processing, Change { next_settle_at: next, ..Default::default() }).await?
             }
         }
     };
-    tx.commit().await?;
     Ok(updated)
 }
 

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod idempotency;
 mod organizations;
+mod payer;
 mod payments;
 mod refunds;
 mod schema;
