@@ -7,6 +7,7 @@ pub mod cabinet_api;
 pub mod cli;
 pub mod configuration;
 pub mod db;
+pub mod docs;
 pub mod domain;
 pub mod error;
 pub mod keys;

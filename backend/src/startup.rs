@@ -17,7 +17,7 @@ use crate::keys::Keys;
 use crate::rate_limit::Limits;
 use crate::routes::{health, spa};
 use crate::state::AppState;
-use crate::{cabinet_api, db, payer, payment_api, telemetry, workers};
+use crate::{cabinet_api, db, docs, payer, payment_api, telemetry, workers};
 
 /// JSON bodies larger than this are refused with `413 payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -102,6 +102,7 @@ fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Cross-Origin-Opener-Policy", "same-origin")),
             )
+            .wrap(from_fn(docs::guard))
             .wrap(from_fn(telemetry::request_middleware))
             .configure(health::config)
             .service(
@@ -118,6 +119,7 @@ fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result
                     .default_service(web::to(api_not_found)),
             )
             .configure(payer::config)
+            .configure(docs::config)
             .configure(spa::config(spa.clone()))
     })
     .shutdown_timeout(shutdown_timeout)

@@ -7,7 +7,7 @@ macro_rules! text_enum {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        #[cfg_attr(feature = "server", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
+        #[cfg_attr(feature = "server", derive(sqlx::Type, utoipa::ToSchema), sqlx(type_name = "text", rename_all = "snake_case"))]
         pub enum $name { $($variant),+ }
 
         impl $name {

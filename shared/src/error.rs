@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The `type` of an error: a coarse class that follows the HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum ErrorType {
     InvalidRequest,
     AuthenticationError,
@@ -19,6 +20,7 @@ pub enum ErrorType {
 /// Stable machine-readable error codes. Never rename one: integrators match on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     InvalidRequest,
     IdempotencyKeyRequired,
@@ -79,11 +81,13 @@ impl ErrorCode {
 
 /// `{"error": {...}}`, the body of every error answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     #[serde(rename = "type")]
     pub kind: ErrorType,

@@ -11,7 +11,7 @@ macro_rules! typed_id {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        #[cfg_attr(feature = "server", derive(sqlx::Type), sqlx(transparent))]
+        #[cfg_attr(feature = "server", derive(sqlx::Type, utoipa::ToSchema), sqlx(transparent))]
         pub struct $name(pub Uuid);
 
         #[cfg(feature = "server")]

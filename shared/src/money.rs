@@ -203,6 +203,39 @@ impl<'de> Deserialize<'de> for Percent {
     }
 }
 
+#[cfg(feature = "server")]
+mod schema {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+    fn decimal_string(pattern: &str, example: &str, description: &str) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(pattern))
+            .examples([example])
+            .description(Some(description))
+            .into()
+    }
+
+    impl utoipa::PartialSchema for super::Amount {
+        fn schema() -> RefOr<Schema> {
+            decimal_string(
+                r"^\d{1,16}(\.\d{1,2})?$",
+                "100.00",
+                "An amount as a decimal string with at most 2 fraction digits; never a JSON number.",
+            )
+        }
+    }
+    impl utoipa::ToSchema for super::Amount {}
+
+    impl utoipa::PartialSchema for super::Percent {
+        fn schema() -> RefOr<Schema> {
+            decimal_string(r"^\d{1,3}(\.\d{1,4})?$", "0.45", "A rate in percent as a decimal string (0.45 is 0.45 %).")
+        }
+    }
+    impl utoipa::ToSchema for super::Percent {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,11 @@ fn bearer(req: &HttpRequest) -> Option<&str> {
     req.headers().get("authorization")?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
+/// The signed-in user of a request, for guards outside the cabinet API (the docs).
+pub async fn session_user(req: &HttpRequest) -> Result<SessionUser, ApiError> {
+    authenticate(req).await
+}
+
 async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| anyhow::anyhow!("no app state"))?;
     let cookie = req.cookie(COOKIE);

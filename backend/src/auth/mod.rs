@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod extract;
+pub mod login;
 pub mod merchant;
 pub mod password;
 pub mod session;

@@ -1,8 +1,8 @@
 //! The cabinet's API, `/cabinet/api/v1`, authenticated by the session (cookie or bearer).
 
-mod admin;
-mod auth;
-mod organizations;
+pub(crate) mod admin;
+pub(crate) mod auth;
+pub(crate) mod organizations;
 
 use actix_web::web;
 

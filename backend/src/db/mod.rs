@@ -31,6 +31,7 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 pub mod api_keys;
 pub mod audit;
 pub mod card_tokens;
+pub mod events;
 pub mod idempotency;
 pub mod operations;
 pub mod organizations;

@@ -2,12 +2,13 @@
 //! has passed `auth::merchant::require_api_key` before it reaches a handler here.
 
 mod body;
-mod card_tokens;
+pub(crate) mod card_tokens;
+pub(crate) mod events;
 mod idempotency;
 mod lists;
-mod payments;
-mod payouts;
-mod refunds;
+pub(crate) mod payments;
+pub(crate) mod payouts;
+pub(crate) mod refunds;
 mod validate;
 
 use actix_web::web;
@@ -24,7 +25,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/payouts", web::get().to(payouts::list))
         .route("/payouts/{id}", web::get().to(payouts::get))
         .route("/card-tokens/{token}", web::get().to(card_tokens::get))
-        .route("/card-tokens/{token}", web::delete().to(card_tokens::revoke));
+        .route("/card-tokens/{token}", web::delete().to(card_tokens::revoke))
+        .route("/events", web::get().to(events::list));
 }
 
 /// Serializes an object for a saved (idempotent) answer.

@@ -310,3 +310,37 @@ async fn another_organizations_objects_are_404() {
     let listed = json(theirs.get("/payments").await).await;
     assert_eq!(listed["data"].as_array().expect("data").len(), 0);
 }
+
+#[tokio::test]
+async fn the_event_log_lists_the_last_30_days_with_filters_and_cursors() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let (_, other) = app.merchant_of_new_org().await;
+    m.pay("4242424242424242", "10.00").await;
+    app.clock.advance(Duration::days(31));
+    m.pay("4242424242424242", "10.00").await;
+    m.pay("4000000000000002", "10.00").await;
+    let p = m.pay("4242424242424242", "10.00").await;
+    m.post(&format!("/payments/{}/refunds", p["id"].as_str().expect("id")), serde_json::json!({})).await;
+    let all = json(m.get("/events").await).await;
+    let types: Vec<_> =
+        all["data"].as_array().expect("data").iter().map(|e| e["type"].as_str().expect("type").to_owned()).collect();
+    assert_eq!(
+        types,
+        ["payment.refunded", "refund.succeeded", "payment.succeeded", "payment.failed", "payment.succeeded"],
+        "the 31-day-old event is gone"
+    );
+    let e = &all["data"][0];
+    assert!(e["id"].as_str().expect("id").starts_with("evt_") && e["created_at"].is_string());
+    assert_eq!(e["data"]["status"], "refunded");
+    let failed = json(m.get("/events?type=payment.failed").await).await;
+    assert_eq!(failed["data"].as_array().expect("data").len(), 1);
+    let page = json(m.get("/events?limit=2").await).await;
+    assert_eq!(page["has_more"], true);
+    let next =
+        json(m.get(&format!("/events?limit=2&starting_after={}", page["data"][1]["id"].as_str().expect("id"))).await)
+            .await;
+    assert_eq!(next["data"][0]["type"], "payment.succeeded");
+    assert_eq!(json(other.get("/events").await).await["data"].as_array().expect("data").len(), 0);
+    assert_error(m.get("/events?type=payment.exploded").await, 400, "invalid_request").await;
+}

@@ -15,6 +15,7 @@ fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result
 /// `POST /cabinet/api/v1/admin/organizations`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateOrganizationRequest {
     pub name: String,
     pub inn: String,
@@ -28,6 +29,7 @@ pub struct CreateOrganizationRequest {
 /// A terminal and its first tariff.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewTerminal {
     #[serde(rename = "type")]
     pub terminal_type: TerminalType,
@@ -43,6 +45,7 @@ pub struct NewTerminal {
 /// `PATCH /cabinet/api/v1/admin/organizations/{id}`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateOrganizationRequest {
     #[serde(default)]
     pub name: Option<String>,
@@ -57,6 +60,7 @@ pub struct UpdateOrganizationRequest {
 /// tariff for new operations; old operations keep theirs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateTerminalRequest {
     #[serde(default)]
     pub enabled: Option<bool>,
@@ -73,6 +77,7 @@ pub struct UpdateTerminalRequest {
 /// `POST /cabinet/api/v1/admin/organizations/{id}/api-keys` (the body is optional).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IssueApiKeyRequest {
     #[serde(default)]
     pub name: Option<String>,
@@ -80,6 +85,7 @@ pub struct IssueApiKeyRequest {
 
 /// A key as issued: the only time `key` is ever shown.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IssuedApiKey {
     pub id: ApiKeyId,
     pub key: String,
@@ -92,6 +98,7 @@ pub struct IssuedApiKey {
 
 /// A key as listed afterwards: never the key itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ApiKeyView {
     pub id: ApiKeyId,
     pub prefix: String,
@@ -108,6 +115,7 @@ pub struct ApiKeyView {
 /// `POST /cabinet/api/v1/admin/users`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateUserRequest {
     pub login: String,
     #[serde(default)]
@@ -126,6 +134,7 @@ pub struct CreateUserRequest {
 /// `PATCH /cabinet/api/v1/admin/users/{id}`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
     #[serde(default)]
     pub full_name: Option<String>,
@@ -142,6 +151,7 @@ pub struct UpdateUserRequest {
 
 /// `POST /cabinet/api/v1/admin/users/{id}/reset-password`: a one-time password, shown once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResetPasswordResponse {
     pub password: String,
     pub must_change_password: bool,

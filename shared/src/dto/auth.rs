@@ -8,6 +8,7 @@ use crate::ids::{OrganizationId, UserId};
 /// Which identifier the user typed: the three tabs of the login page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum LoginMethod {
     Login,
     Phone,
@@ -17,6 +18,7 @@ pub enum LoginMethod {
 /// `POST /cabinet/api/v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub method: LoginMethod,
     pub identifier: String,
@@ -25,6 +27,7 @@ pub struct LoginRequest {
 
 /// The answer to a successful login: the session token (also set as a cookie) and the user.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: String,
     pub user: UserView,
@@ -40,6 +43,7 @@ pub struct ChangePasswordRequest {
 
 /// A cabinet user as the cabinet shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: UserId,
     pub login: String,

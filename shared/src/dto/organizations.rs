@@ -9,6 +9,7 @@ use crate::money::{Amount, Percent};
 
 /// A line of the organizations list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrganizationSummary {
     pub id: OrganizationId,
     pub name: String,
@@ -20,6 +21,7 @@ pub struct OrganizationSummary {
 
 /// One organization in full, as its own users and admins see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrganizationDetail {
     pub id: OrganizationId,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct OrganizationDetail {
 
 /// A terminal with its current tariff.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TerminalView {
     pub id: TerminalId,
     #[serde(rename = "type")]
@@ -48,6 +51,7 @@ pub struct TerminalView {
 
 /// `{"data": [...]}`: the cabinet's plain list envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DataList<T> {
     pub data: Vec<T>,
 }

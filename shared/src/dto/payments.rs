@@ -11,6 +11,7 @@ use crate::money::Amount;
 /// `card` of a payment request. The CVC lives only in memory for the acquirer call.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CardInput {
     pub number: String,
     pub exp_month: i64,
@@ -34,6 +35,7 @@ impl std::fmt::Debug for CardInput {
 /// `card` of a payout request.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PayoutCardInput {
     pub number: String,
     #[serde(default)]
@@ -48,6 +50,7 @@ impl std::fmt::Debug for PayoutCardInput {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Customer {
     #[serde(default)]
     pub email: Option<String>,
@@ -58,6 +61,7 @@ pub struct Customer {
 /// `POST /api/v1/payments`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreatePaymentRequest {
     #[serde(rename = "type")]
     pub payment_type: String,
@@ -84,6 +88,7 @@ pub struct CreatePaymentRequest {
 /// `POST /api/v1/payouts`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreatePayoutRequest {
     pub amount: Amount,
     pub currency: String,
@@ -102,6 +107,7 @@ pub struct CreatePayoutRequest {
 /// `POST /api/v1/payments/{id}/refunds`; no amount refunds the rest.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateRefundRequest {
     #[serde(default)]
     pub amount: Option<Amount>,
@@ -111,6 +117,7 @@ pub struct CreateRefundRequest {
 
 /// The card as every object shows it: masked, never the PAN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CardView {
     pub mask: String,
     pub brand: String,
@@ -120,17 +127,20 @@ pub struct CardView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Confirmation {
     pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OperationError {
     pub code: String,
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct BankView {
     pub name: String,
     pub transaction_id: Option<String>,
@@ -138,6 +148,7 @@ pub struct BankView {
 
 /// The payment object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Payment {
     pub id: String,
     pub object: String,
@@ -165,6 +176,7 @@ pub struct Payment {
 
 /// The payout object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Payout {
     pub id: String,
     pub object: String,
@@ -189,6 +201,7 @@ pub struct Payout {
 
 /// The refund object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Refund {
     pub id: String,
     pub object: String,
@@ -205,6 +218,7 @@ pub struct Refund {
 
 /// The saved-card object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CardToken {
     pub token: String,
     pub object: String,
@@ -215,8 +229,24 @@ pub struct CardToken {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// A notification event: `GET /api/v1/events` lists them, and webhooks deliver them.
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `evt_…`; receivers dedupe by it (it is also the `webhook-id` header).
+    pub id: String,
+    /// One of the contract's event types, e.g. `payment.succeeded`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    /// The object (payment, refund or payout) as it stood right after the change.
+    pub data: serde_json::Value,
+}
+
 /// `{"object": "list", "data": [...], "has_more": bool}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct List<T> {
     pub object: String,
     pub data: Vec<T>,

@@ -1,9 +1,9 @@
 //! The admin API: staff provision organizations, terminals, API keys and users. Every action is
 //! audited; partners get `403 forbidden` on every endpoint.
 
-mod api_keys;
-mod organizations;
-mod users;
+pub(crate) mod api_keys;
+pub(crate) mod organizations;
+pub(crate) mod users;
 
 use actix_web::web;
 use shared::ErrorCode;

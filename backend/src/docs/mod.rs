@@ -1,0 +1,174 @@
+//! The API docs at `/partners/docs`: an OpenAPI document generated from the handlers
+//! (`/partners/docs/openapi.json`) and Swagger UI served from the binary. Both are behind the
+//! cabinet session or HTTP Basic with a cabinet user's credentials (the lockout applies).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
+use shared::dto::auth::LoginMethod;
+use time::{Duration, OffsetDateTime};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::extract::{client_ip, session_user};
+use crate::auth::login;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const PREFIX: &str = "/partners/docs";
+/// How long a verified Basic credential is trusted without another Argon2 hash.
+const CACHE_FOR: Duration = Duration::minutes(5);
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut api_key = Http::new(HttpAuthScheme::Bearer);
+        api_key.description = Some("The organization's API key: `Authorization: Bearer sk_…`".to_owned());
+        components.add_security_scheme("api_key", SecurityScheme::Http(api_key));
+        let mut session = Http::new(HttpAuthScheme::Bearer);
+        session.bearer_format = Some("JWT".to_owned());
+        session.description =
+            Some("The token from `POST /cabinet/api/v1/auth/login` (or its HttpOnly cookie)".to_owned());
+        components.add_security_scheme("cabinet_session", SecurityScheme::Http(session));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "ClickPay payment API", version = "1.0", description = include_str!("intro.md")),
+    paths(
+        crate::payment_api::payments::create,
+        crate::payment_api::payments::list,
+        crate::payment_api::payments::get,
+        crate::payment_api::refunds::create,
+        crate::payment_api::refunds::list,
+        crate::payment_api::refunds::get,
+        crate::payment_api::payouts::create,
+        crate::payment_api::payouts::list,
+        crate::payment_api::payouts::get,
+        crate::payment_api::card_tokens::get,
+        crate::payment_api::card_tokens::revoke,
+        crate::payment_api::events::list,
+        crate::cabinet_api::auth::login,
+        crate::cabinet_api::organizations::list,
+        crate::cabinet_api::organizations::get,
+        crate::cabinet_api::admin::organizations::create,
+        crate::cabinet_api::admin::organizations::update,
+        crate::cabinet_api::admin::organizations::update_terminal,
+        crate::cabinet_api::admin::api_keys::issue,
+        crate::cabinet_api::admin::api_keys::revoke,
+        crate::cabinet_api::admin::users::create,
+        crate::cabinet_api::admin::users::reset_password,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "Payments", description = "Ecom and AFT payments, with a card, a saved card or the hosted page"),
+        (name = "Refunds", description = "Partial and full refunds of payments"),
+        (name = "Payouts", description = "OCT: credit a card"),
+        (name = "Saved cards", description = "Card tokens for recurring charges"),
+        (name = "Events", description = "The notification log of the last 30 days"),
+        (name = "Cabinet", description = "Cabinet endpoints that operators script"),
+        (name = "Admin", description = "Provisioning, for ClickPay staff (role admin)"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Verified Basic credentials: a hash of the pair, and until when it is trusted.
+#[derive(Default)]
+pub struct BasicCache(Mutex<HashMap<[u8; 32], OffsetDateTime>>);
+
+impl BasicCache {
+    fn key(user: &str, password: &str) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(user.as_bytes());
+        h.update([0]);
+        h.update(password.as_bytes());
+        h.finalize().into()
+    }
+
+    fn fresh(&self, key: &[u8; 32], now: OffsetDateTime) -> bool {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, until| *until > now);
+        map.contains_key(key)
+    }
+
+    fn remember(&self, key: [u8; 32], until: OffsetDateTime) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, until);
+    }
+}
+
+fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
+    let header = req.headers().get("authorization")?.to_str().ok()?;
+    let encoded = header.strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
+    if session_user(req.request()).await.is_ok() {
+        return Ok(true);
+    }
+    let Some((user, password)) = basic_credentials(req) else { return Ok(false) };
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| anyhow::anyhow!("no app state"))?;
+    let cache = req.app_data::<web::Data<BasicCache>>().ok_or_else(|| anyhow::anyhow!("no docs cache"))?;
+    let key = BasicCache::key(&user, &password);
+    let now = state.clock.now();
+    if cache.fresh(&key, now) {
+        return Ok(true);
+    }
+    match login::verify(state, LoginMethod::Login, &user, &password, client_ip(req.request()), "docs_basic").await {
+        Ok(_) => {
+            cache.remember(key, now + CACHE_FOR);
+            Ok(true)
+        }
+        Err(ApiError::Client { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// Guards everything under `/partners/docs`; other paths pass untouched.
+pub async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, Error> {
+    let path = req.path();
+    if path != PREFIX && !path.starts_with("/partners/docs/") {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    match allowed(&req).await {
+        Ok(true) => Ok(next.call(req).await?.map_into_left_body()),
+        Ok(false) => {
+            let res = HttpResponse::Unauthorized()
+                .insert_header(("WWW-Authenticate", "Basic realm=\"ClickPay API docs\", charset=\"UTF-8\""))
+                .insert_header(("Cache-Control", "no-store"))
+                .json(shared::ErrorBody::new(
+                    shared::ErrorCode::InvalidCredentials,
+                    "Sign in to the cabinet, or use your cabinet login and password.",
+                    None,
+                ));
+            Ok(req.into_response(res).map_into_right_body())
+        }
+        Err(e) => Ok(req.error_response(e).map_into_right_body()),
+    }
+}
+
+async fn to_slash() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/partners/docs/")).finish()
+}
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::Data::new(BasicCache::default()))
+        .route(PREFIX, web::get().to(to_slash))
+        .service(SwaggerUi::new("/partners/docs/{_:.*}").url("/partners/docs/openapi.json", ApiDoc::openapi()));
+}

@@ -1,0 +1,83 @@
+//! `GET /events`: the organization's events of the last 30 days, so a merchant can recover
+//! what a broken endpoint missed.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use shared::ErrorCode;
+use shared::dto::payments::List;
+#[allow(unused_imports)]
+use shared::{ErrorBody, dto::payments::Event};
+use time::Duration;
+
+use super::lists::time_param;
+use crate::auth::merchant::Merchant;
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How far back the event log reaches.
+pub const RETENTION_DAYS: i64 = 30;
+
+pub const TYPES: [&str; 8] = [
+    "payment.authentication_required",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.refunded",
+    "refund.succeeded",
+    "refund.failed",
+    "payout.succeeded",
+    "payout.failed",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    pub limit: Option<String>,
+    pub starting_after: Option<String>,
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    pub created_gte: Option<String>,
+}
+
+fn invalid(param: &str, message: &str) -> ApiError {
+    ApiError::with_param(ErrorCode::InvalidRequest, message, param)
+}
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "Events", params(("limit" = Option<i64>, Query), ("starting_after" = Option<String>, Query), ("type" = Option<String>, Query, description = "An event type"), ("created_gte" = Option<String>, Query)),
+    responses((status = 200, description = "The last 30 days, newest first", body = List<Event>), (status = 400, description = "Invalid request (`invalid_request`, `idempotency_key_required`, `invalid_card_number`, `invalid_expiry`, `unsupported_currency`)", body = ErrorBody), (status = 401, description = "Missing, unknown or revoked API key (`invalid_api_key`)", body = ErrorBody)), security(("api_key" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    q: web::Query<EventQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let org = merchant.organization_id;
+    let limit = match &q.limit {
+        None => 20,
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|l| (1..=100).contains(l))
+            .ok_or_else(|| invalid("limit", "limit must be 1-100"))?,
+    };
+    if let Some(t) = &q.event_type
+        && !TYPES.contains(&t.as_str())
+    {
+        return Err(invalid("type", "unknown event type"));
+    }
+    let window = state.clock.now() - Duration::days(RETENTION_DAYS);
+    let since = match &q.created_gte {
+        Some(v) => time_param(v, "created_gte")?.max(window),
+        None => window,
+    };
+    let after = match &q.starting_after {
+        None => None,
+        Some(id) => {
+            let at = db::events::created_at(&state.db, org, id)
+                .await?
+                .ok_or_else(|| invalid("starting_after", "starting_after must be the id of an event in this list"))?;
+            Some((at, id.clone()))
+        }
+    };
+    let (data, has_more) = db::events::list(&state.db, org, q.event_type.as_deref(), since, after, limit).await?;
+    Ok(HttpResponse::Ok().json(List::new(data, has_more)))
+}
