@@ -38,6 +38,23 @@ pub enum Command {
     },
     /// Seed the demo organization, users and API key into an empty database; print credentials.
     SeedDemo,
+    /// Load many operations fast (COPY) for benchmarks: new organizations, spread over years.
+    Generate {
+        /// Payments to make (refunds come on top).
+        #[arg(long, default_value_t = 1_000_000)]
+        operations: u64,
+        /// Organizations to spread them over (created with the manual's terminals).
+        #[arg(long, default_value_t = 20)]
+        organizations: u32,
+        /// How many years back the history reaches.
+        #[arg(long, default_value_t = 2)]
+        years: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Skip the status history rows (faster; the timeline is then empty).
+        #[arg(long)]
+        no_history: bool,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -62,10 +79,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             create_admin(&pool, &login, &password, &full_name, email.as_deref()).await?;
             println!("admin '{login}' created");
         }
+        Command::Generate { operations, organizations, years, seed, no_history } => {
+            generate(&settings, operations, organizations, years, seed, !no_history).await?;
+        }
         Command::SeedDemo => {
             let pool = db::pool(&settings.database)?;
             match crate::seed::seed_demo(&pool, &settings).await? {
-                Some(s) => println!("demo seeded: organization {} ({})", s.organization.name, s.organization.id),
+                Some(s) => println!(
+                    "demo seeded: organization {} ({}), {} payments and {} refunds over the last 12 months",
+                    s.organization.name, s.organization.id, s.history.payments, s.history.refunds
+                ),
                 None => println!("database already has data: demo seed skipped"),
             }
             let path = crate::seed::credentials_path(&settings.data_dir);
@@ -75,6 +98,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+async fn generate(
+    settings: &Settings,
+    operations: u64,
+    organizations: u32,
+    years: u32,
+    seed: u64,
+    history: bool,
+) -> anyhow::Result<()> {
+    let pool = db::pool(&settings.database)?;
+    let now = time::OffsetDateTime::now_utc();
+    let started = std::time::Instant::now();
+    let orgs = crate::generator::create_organizations(
+        &pool,
+        organizations.max(1),
+        now - time::Duration::days(365 * years as i64 + 30),
+    )
+    .await?;
+    let from = now - time::Duration::days(365 * years as i64);
+    let stats = crate::generator::generate(&pool, &orgs, operations, from, now, seed, history).await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "generated {} payments and {} refunds ({} history rows) over {} organizations in {secs:.1} s ({:.0} operations/s)",
+        stats.payments,
+        stats.refunds,
+        stats.history_rows,
+        orgs.len(),
+        (stats.payments + stats.refunds) as f64 / secs.max(0.001)
+    );
+    sqlx::query("ANALYZE operations").execute(&pool).await?;
     Ok(())
 }
 

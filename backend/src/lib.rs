@@ -10,6 +10,7 @@ pub mod db;
 pub mod docs;
 pub mod domain;
 pub mod error;
+pub mod generator;
 pub mod keys;
 pub mod operations;
 pub mod payer;

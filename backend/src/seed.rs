@@ -29,11 +29,15 @@ pub const DEMO_TERMINALS: [(TerminalType, &str, &str, &str); 3] = [
     (TerminalType::Ecom, "0.7", "0.45", "45.00"),
 ];
 
+/// Payments of the demo's year of history (refunds come on top).
+pub const DEMO_PAYMENTS: u64 = 6_000;
+
 /// What the seed made, for printing.
 pub struct Seeded {
     pub password: String,
     pub api_key: String,
     pub organization: OrganizationSummary,
+    pub history: crate::generator::Stats,
 }
 
 pub fn credentials_path(data_dir: &Path) -> PathBuf {
@@ -128,12 +132,20 @@ pub async fn seed_demo(pool: &PgPool, settings: &Settings) -> anyhow::Result<Opt
     .await?;
     tx.commit().await?;
 
+    // A year of final-state history made with the domain's rules; no outbox rows, so no
+    // worker touches it and no notifications flood the manual's URL.
+    let now = time::OffsetDateTime::now_utc();
+    let plan = crate::generator::org_plan(pool, org, now).await?;
+    let history =
+        crate::generator::generate(pool, &[plan], DEMO_PAYMENTS, now - time::Duration::days(365), now, 2024, true)
+            .await?;
+
     let organization = db::organizations::list(pool, db::organizations::Scope::All, None)
         .await?
         .into_iter()
         .find(|o| o.id == org)
         .ok_or_else(|| anyhow::anyhow!("seeded organization vanished"))?;
-    let seeded = Seeded { password, api_key: key.key, organization };
+    let seeded = Seeded { password, api_key: key.key, organization, history };
     write_credentials(&settings.data_dir, &seeded)?;
     Ok(Some(seeded))
 }

@@ -19,6 +19,11 @@ pub struct Fee {
     pub service: Amount,
 }
 
+/// Half-up rounding to the kopeck (the one rule, from `shared`).
+pub fn round(d: Decimal) -> Decimal {
+    round_half_up(d)
+}
+
 impl Fee {
     pub const ZERO: Fee = Fee { total: Amount::ZERO, bank: Amount::ZERO, service: Amount::ZERO };
 }

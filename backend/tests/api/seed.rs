@@ -63,6 +63,58 @@ async fn seed_demo_builds_the_manuals_organization_once() {
         .expect("count");
     assert_eq!(keys, 1);
 
+    // A year of history: enough operations, every final status, realistic errors, fees
+    // exactly as the tariffs say, and nothing for the workers to pick up.
+    let (ops, oldest, newest): (i64, time::OffsetDateTime, time::OffsetDateTime) =
+        sqlx::query_as("SELECT count(*), min(created_at), max(created_at) FROM operations")
+            .fetch_one(&db)
+            .await
+            .expect("count");
+    assert!(ops >= 5_000, "{ops} operations");
+    let now = time::OffsetDateTime::now_utc();
+    assert!(oldest >= now - time::Duration::days(366) && newest <= now);
+    assert!(newest - oldest > time::Duration::days(300), "spread over the year");
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM operations ORDER BY 1").fetch_all(&db).await.expect("statuses");
+    assert_eq!(statuses, ["failed", "partially_refunded", "refunded", "succeeded"], "final states only");
+    let types: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT type FROM operations ORDER BY 1").fetch_all(&db).await.expect("types");
+    assert_eq!(types, ["aft", "ecom", "oct", "refund"]);
+    let errors: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT error_code FROM operations WHERE error_code IS NOT NULL ORDER BY 1")
+            .fetch_all(&db)
+            .await
+            .expect("errors");
+    assert_eq!(
+        errors,
+        ["authentication_failed", "card_declined", "expired_card", "insufficient_funds", "refund_failed"]
+    );
+    let wrong_fees: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM operations o JOIN tariffs t ON t.id = o.tariff_id
+          WHERE o.status <> 'failed'
+            AND o.fee <> greatest(round(o.amount * (t.service_fee_percent + t.bank_fee_percent) / 100, 2), t.min_fee)",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("fees");
+    assert_eq!(wrong_fees, 0, "every fee follows its tariff");
+    let bad_refunds: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM operations p WHERE p.refunded_amount <>
+            coalesce((SELECT sum(r.amount) FROM operations r WHERE r.parent_id = p.id AND r.status = 'succeeded'), 0)",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("refunds");
+    assert_eq!(bad_refunds, 0);
+    let (outbox, history_gaps): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM events),
+                (SELECT count(*) FROM operations o WHERE NOT EXISTS (SELECT 1 FROM operation_status_history h WHERE h.operation_id = o.id AND h.to_status = o.status))",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("outbox");
+    assert_eq!((outbox, history_gaps), (0, 0), "no outbox rows; every operation has its timeline");
+
     let creds = seed::credentials_path(data.path());
     let text = std::fs::read_to_string(&creds).expect("credentials file");
     assert!(text.contains("Demo-password-123") && text.contains(&seeded.api_key));
