@@ -48,6 +48,15 @@ idempotency_retention_hours = 24
 [workers]
 enabled = true
 poll_interval_ms = 1000
+
+[webhooks]
+timeout_seconds = 10
+# After the 1st, 2nd, … failed attempt: 5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (27.6 h in all).
+retry_schedule_seconds = [5, 60, 300, 1800, 7200, 18000, 36000, 36000]
+jitter_percent = 20
+lease_seconds = 60
+batch = 50
+concurrency = 8
 "#;
 
 /// Where the server runs: `local` allows development conveniences (generated keys), `production`
@@ -73,6 +82,7 @@ pub struct Settings {
     pub lockout: LockoutSettings,
     pub payments: PaymentSettings,
     pub workers: WorkerSettings,
+    pub webhooks: WebhookSettings,
     /// The demo users' password (`CLICKPAY_DEMO_PASSWORD`); generated when unset.
     #[serde(default)]
     pub demo_password: Option<SecretString>,
@@ -154,6 +164,21 @@ pub struct WorkerSettings {
     pub poll_interval_ms: u64,
 }
 
+/// Notification delivery.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebhookSettings {
+    /// A receiver must answer 2xx within this many seconds.
+    pub timeout_seconds: u64,
+    /// The wait after each failed attempt; when it runs out the event has failed.
+    pub retry_schedule_seconds: Vec<u64>,
+    /// Each wait varies by up to this many percent either way.
+    pub jitter_percent: u32,
+    /// How long a claimed event is kept from other workers.
+    pub lease_seconds: i64,
+    pub batch: i64,
+    pub concurrency: usize,
+}
+
 impl Settings {
     /// Reads the layers from this process's environment.
     pub fn load() -> Result<Settings, config::ConfigError> {
@@ -212,6 +237,14 @@ impl Settings {
             if self.server.allow_private_webhook_targets {
                 return Err("production may not allow private webhook targets".into());
             }
+        }
+        if self.webhooks.timeout_seconds == 0 || self.webhooks.timeout_seconds > 10 {
+            return Err("webhooks.timeout_seconds must be within 1..=10".into());
+        }
+        if self.webhooks.retry_schedule_seconds.iter().sum::<u64>() < 24 * 3600
+            && self.environment == RunMode::Production
+        {
+            return Err("webhooks.retry_schedule_seconds must span at least 24 hours".into());
         }
         if self.session.idle_timeout_minutes <= 0 || self.session.idle_timeout_minutes > 15 {
             return Err("session.idle_timeout_minutes must be within 1..=15".into());

@@ -17,6 +17,8 @@ use crate::keys::Keys;
 use crate::rate_limit::Limits;
 use crate::routes::{health, spa};
 use crate::state::AppState;
+use crate::webhooks::delivery::Notifier;
+use crate::webhooks::ssrf::{HostResolver, SystemResolver};
 use crate::{cabinet_api, db, docs, payer, payment_api, telemetry, workers};
 
 /// JSON bodies larger than this are refused with `413 payload_too_large`.
@@ -44,6 +46,16 @@ impl Application {
         clock: Arc<dyn Clock>,
         acquirer: Arc<dyn Acquirer>,
     ) -> anyhow::Result<Application> {
+        Self::build_full(settings, clock, acquirer, Arc::new(SystemResolver)).await
+    }
+
+    /// Builds with every outside dependency given: clock, bank, and name resolution.
+    pub async fn build_full(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        acquirer: Arc<dyn Acquirer>,
+        resolver: Arc<dyn HostResolver>,
+    ) -> anyhow::Result<Application> {
         settings.validate().map_err(anyhow::Error::msg)?;
         let db = db::pool(&settings.database)?;
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
@@ -51,7 +63,9 @@ impl Application {
         let public_url: Arc<str> = Arc::from(settings.public_url(port));
         let keys = Arc::new(Keys::resolve(&settings)?);
         let limits = Arc::new(Limits::new(&settings.rate_limits));
-        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys, limits, acquirer };
+        let notifier =
+            Arc::new(Notifier::new(&settings.webhooks, settings.server.allow_private_webhook_targets, resolver)?);
+        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys, limits, acquirer, notifier };
         let spa = spa::Spa::load(&state.settings.server.static_dir);
         let server = run(listener, state.clone(), spa)?;
         Ok(Application { port, server, state })

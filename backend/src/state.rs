@@ -19,4 +19,6 @@ pub struct AppState {
     pub limits: Arc<crate::rate_limit::Limits>,
     /// The bank connector (the sandbox here).
     pub acquirer: Arc<dyn crate::acquirer::Acquirer>,
+    /// The notification client (with the SSRF guard).
+    pub notifier: Arc<crate::webhooks::delivery::Notifier>,
 }

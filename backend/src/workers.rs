@@ -1,4 +1,4 @@
-//! The background loop of a server process: settlement, expiries and purges.
+//! The background loop of a server process: settlement, expiries, notifications and purges.
 
 use std::time::Duration;
 
@@ -26,6 +26,9 @@ pub async fn tick(state: &AppState) {
     }
     if let Err(e) = settle::expire_payer_steps(state).await {
         tracing::error!(error = ?e, "expiry pass failed");
+    }
+    if let Err(e) = crate::webhooks::delivery::deliver_due(state).await {
+        tracing::error!(error = ?e, "webhook delivery pass failed");
     }
     if let Err(e) = settle::purge_idempotency(state).await {
         tracing::error!(error = ?e, "idempotency purge failed");

@@ -2,6 +2,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod auth;
+pub(crate) mod events;
 pub(crate) mod organizations;
 
 use actix_web::web;
@@ -14,5 +15,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/auth/password", web::post().to(auth::change_password))
         .route("/organizations", web::get().to(organizations::list))
         .route("/organizations/{id}", web::get().to(organizations::get))
+        .route("/operations/{id}/events", web::get().to(events::of_operation))
+        .route("/events/{id}/resend", web::post().to(events::resend))
         .configure(admin::config);
 }

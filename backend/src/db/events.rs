@@ -45,3 +45,75 @@ pub async fn created_at(
         .fetch_optional(db)
         .await
 }
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    #[sqlx(rename = "type")]
+    event_type: String,
+    created_at: OffsetDateTime,
+    delivery_status: String,
+    attempts: i32,
+    next_attempt_at: Option<OffsetDateTime>,
+    delivered_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    event_id: String,
+    attempted_at: OffsetDateTime,
+    url: String,
+    http_status: Option<i16>,
+    error: Option<String>,
+    latency_ms: i32,
+    response_snippet: Option<String>,
+    manual: bool,
+}
+
+/// An operation's events, oldest first, each with its attempts.
+pub async fn of_operation(
+    db: &sqlx::PgPool,
+    operation: shared::ids::OperationId,
+) -> sqlx::Result<Vec<shared::dto::events::EventView>> {
+    use shared::dto::events::{DeliveryAttemptView, EventView};
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, type, created_at, delivery_status, attempts, next_attempt_at, delivered_at
+           FROM events WHERE operation_id = $1 ORDER BY created_at, id",
+    )
+    .bind(operation)
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    let attempts: Vec<AttemptRow> = sqlx::query_as(
+        "SELECT event_id, attempted_at, url, http_status, error, latency_ms, response_snippet, manual
+           FROM delivery_attempts WHERE event_id = ANY($1) ORDER BY id",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await?;
+    Ok(events
+        .into_iter()
+        .map(|e| EventView {
+            deliveries: attempts
+                .iter()
+                .filter(|a| a.event_id == e.id)
+                .map(|a| DeliveryAttemptView {
+                    attempted_at: a.attempted_at,
+                    url: a.url.clone(),
+                    http_status: a.http_status.map(|s| s as u16),
+                    error: a.error.clone(),
+                    latency_ms: a.latency_ms,
+                    response_snippet: a.response_snippet.clone(),
+                    manual: a.manual,
+                })
+                .collect(),
+            id: e.id,
+            event_type: e.event_type,
+            created_at: e.created_at,
+            delivery_status: e.delivery_status,
+            attempts: e.attempts,
+            next_attempt_at: e.next_attempt_at,
+            delivered_at: e.delivered_at,
+        })
+        .collect())
+}

@@ -350,3 +350,34 @@ pub async fn terminal_tariff(
     })
     .transpose()
 }
+
+/// Whether an organization is within a caller's scope.
+pub async fn in_scope(db: impl PgExecutor<'_>, scope: Scope, org: OrganizationId) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM organizations o WHERE o.id = $2
+            AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = o.id AND m.user_id = $1)))",
+    )
+    .bind(scope.user())
+    .bind(org)
+    .fetch_one(db)
+    .await
+}
+
+/// A new signing secret; the old one keeps signing until `previous_until`.
+pub async fn rotate_webhook_secret(
+    db: impl PgExecutor<'_>,
+    org: OrganizationId,
+    secret: &str,
+    previous_until: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE organizations SET previous_webhook_secret = webhook_secret, previous_secret_expires_at = $3,
+                webhook_secret = $2, updated_at = now() WHERE id = $1",
+    )
+    .bind(org)
+    .bind(secret)
+    .bind(previous_until)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

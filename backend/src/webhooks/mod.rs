@@ -1,5 +1,9 @@
 //! Signed notifications to merchants (Standard Webhooks).
 
+pub mod delivery;
+pub mod signature;
+pub mod ssrf;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::RngCore;

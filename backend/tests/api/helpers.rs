@@ -81,6 +81,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns the app after letting the test adjust its settings.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_full(adjust, Arc::new(clickpay::webhooks::ssrf::SystemResolver)).await
+}
+
+/// Spawns the app with a name resolver of the test's own.
+pub async fn spawn_app_full(
+    adjust: impl FnOnce(&mut Settings),
+    resolver: Arc<dyn clickpay::webhooks::ssrf::HostResolver>,
+) -> TestApp {
     LazyLock::force(&LOG_FILE);
     let database_url = fresh_database().await;
     let data_dir = tempfile::tempdir().expect("tempdir");
@@ -104,7 +112,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     adjust(&mut settings);
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-28 12:00 UTC)));
     let bank = Arc::new(Sandbox::new());
-    let app = Application::build_with(settings, clock.clone(), bank.clone()).await.expect("build app");
+    let app = Application::build_full(settings, clock.clone(), bank.clone(), resolver).await.expect("build app");
     let port = app.port();
     let db = app.state().db.clone();
     let state = app.state().clone();
@@ -374,4 +382,30 @@ pub async fn assert_error(res: reqwest::Response, status: u16, code: &str) -> se
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(body["error"]["type"].is_string() && body["error"]["message"].is_string(), "{body}");
     body
+}
+
+impl TestApp {
+    /// Points an organization's notifications at a URL.
+    pub async fn notify_to(&self, org: OrganizationId, url: &str) {
+        sqlx::query("UPDATE organizations SET notification_url = $2 WHERE id = $1")
+            .bind(org)
+            .bind(url)
+            .execute(&self.db)
+            .await
+            .expect("url");
+    }
+
+    /// The organization's signing secret.
+    pub async fn webhook_secret(&self, org: OrganizationId) -> String {
+        sqlx::query_scalar("SELECT webhook_secret FROM organizations WHERE id = $1")
+            .bind(org)
+            .fetch_one(&self.db)
+            .await
+            .expect("secret")
+    }
+
+    /// Runs one delivery pass, as the worker does.
+    pub async fn deliver(&self) -> usize {
+        clickpay::webhooks::delivery::deliver_due(&self.state).await.expect("delivery")
+    }
 }

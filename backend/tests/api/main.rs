@@ -16,3 +16,4 @@ mod refunds;
 mod schema;
 mod seed;
 mod spa;
+mod webhooks;

@@ -2,5 +2,6 @@
 
 pub mod admin;
 pub mod auth;
+pub mod events;
 pub mod organizations;
 pub mod payments;

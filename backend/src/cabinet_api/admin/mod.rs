@@ -17,6 +17,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/organizations", web::post().to(organizations::create))
         .route("/admin/organizations/{id}", web::patch().to(organizations::update))
         .route("/admin/organizations/{id}/terminals/{type}", web::patch().to(organizations::update_terminal))
+        .route("/admin/organizations/{id}/webhook-secret", web::post().to(organizations::rotate_secret))
         .route("/admin/organizations/{id}/api-keys", web::post().to(api_keys::issue))
         .route("/admin/organizations/{id}/api-keys", web::get().to(api_keys::list))
         .route("/admin/api-keys/{id}", web::delete().to(api_keys::revoke))

@@ -212,3 +212,28 @@ pub async fn update_terminal(
     let detail = db::organizations::get(&state.db, Scope::All, id).await?.ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(detail))
 }
+
+/// How long the previous secret keeps signing after a rotation.
+const SECRET_OVERLAP: time::Duration = time::Duration::hours(24);
+
+/// Issues a new webhook secret; for 24 hours notifications carry signatures by both.
+pub async fn rotate_secret(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    id: web::Path<OrganizationId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let secret = crate::webhooks::generate_secret();
+    let mut tx = state.db.begin().await?;
+    if !db::organizations::rotate_webhook_secret(&mut *tx, id, &secret, state.clock.now() + SECRET_OVERLAP).await? {
+        return Err(ApiError::not_found());
+    }
+    db::audit::record(
+        &mut *tx,
+        audit(&admin, "organization.webhook_secret_rotated", "organization", id, Some(id), serde_json::json!({})),
+    )
+    .await?;
+    tx.commit().await?;
+    let detail = db::organizations::get(&state.db, Scope::All, id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(detail))
+}
