@@ -4,6 +4,7 @@ pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod events;
 pub(crate) mod organizations;
+pub(crate) mod transactions;
 
 use actix_web::web;
 
@@ -15,6 +16,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/auth/password", web::post().to(auth::change_password))
         .route("/organizations", web::get().to(organizations::list))
         .route("/organizations/{id}", web::get().to(organizations::get))
+        .route("/transactions", web::get().to(transactions::list))
+        .route("/transactions/{id}", web::get().to(transactions::get))
         .route("/operations/{id}/events", web::get().to(events::of_operation))
         .route("/events/{id}/resend", web::post().to(events::resend))
         .configure(admin::config);

@@ -36,6 +36,7 @@ pub mod idempotency;
 pub mod operations;
 pub mod organizations;
 pub mod sessions;
+pub mod transactions;
 pub mod users;
 
 /// Is this error the violation of the named unique constraint or index?

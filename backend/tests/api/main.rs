@@ -16,4 +16,5 @@ mod refunds;
 mod schema;
 mod seed;
 mod spa;
+mod transactions;
 mod webhooks;

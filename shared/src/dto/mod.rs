@@ -5,3 +5,4 @@ pub mod auth;
 pub mod events;
 pub mod organizations;
 pub mod payments;
+pub mod transactions;

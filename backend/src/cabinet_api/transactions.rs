@@ -1,0 +1,143 @@
+//! «Список транзакций» and one transaction. Filtering and paging run on the server; partners
+//! see their organizations' operations only, and anything else is 404.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use shared::dto::transactions::{TransactionDetail, TransactionPage};
+use shared::ids::{OperationId, OrganizationId};
+use shared::{ErrorCode, OperationStatus, OperationType};
+use time::Date;
+use time::macros::format_description;
+
+use crate::auth::extract::CabinetUser;
+use crate::db::{self, transactions::Filter};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    organization_id: Option<String>,
+    /// `YYYY-MM-DD`, inclusive, in the user's zone; today by default.
+    from: Option<String>,
+    to: Option<String>,
+    /// `created` (default) or `executed`.
+    date_field: Option<String>,
+    status: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// An order id, or a card's last four digits.
+    q: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+fn invalid(param: &str, message: &str) -> ApiError {
+    ApiError::with_param(ErrorCode::InvalidRequest, message, param)
+}
+
+fn date(value: &str, param: &str) -> Result<Date, ApiError> {
+    Date::parse(value, format_description!("[year]-[month]-[day]")).map_err(|_| invalid(param, "dates are YYYY-MM-DD"))
+}
+
+/// Today in the user's zone.
+async fn today(state: &AppState, tz: &str) -> Result<Date, ApiError> {
+    let d: Date = sqlx::query_scalar("SELECT ($1::timestamptz AT TIME ZONE $2)::date")
+        .bind(state.clock.now())
+        .bind(tz)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(d)
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let tz = s.user.time_zone.clone();
+    let today = today(&state, &tz).await?;
+    let from = q.from.as_deref().map(|v| date(v, "from")).transpose()?.unwrap_or(today);
+    let to = q.to.as_deref().map(|v| date(v, "to")).transpose()?.unwrap_or(today);
+    if to < from {
+        return Err(invalid("to", "to must not be before from"));
+    }
+    let organization = match q.organization_id.as_deref().filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => {
+            let org: OrganizationId = v.parse().map_err(|_| ApiError::not_found())?;
+            if !db::organizations::in_scope(&state.db, s.scope(), org).await? {
+                return Err(ApiError::not_found());
+            }
+            Some(org)
+        }
+    };
+    let by_executed = match q.date_field.as_deref() {
+        None | Some("created") => false,
+        Some("executed") => true,
+        Some(_) => return Err(invalid("date_field", "date_field is created or executed")),
+    };
+    let status = q
+        .status
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| OperationStatus::parse(v).ok_or_else(|| invalid("status", "unknown status")))
+        .transpose()?;
+    let kind = q
+        .kind
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| OperationType::parse(v).ok_or_else(|| invalid("type", "unknown type")))
+        .transpose()?;
+    let search = q.q.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    if search.as_ref().is_some_and(|v| v.chars().count() > 128) {
+        return Err(invalid("q", "the search is at most 128 characters"));
+    }
+    let per_page = q.per_page.unwrap_or(20);
+    if !(1..=100).contains(&per_page) {
+        return Err(invalid("per_page", "per_page is 1-100"));
+    }
+    let page = q.page.unwrap_or(1);
+    let max_page = (db::transactions::COUNT_CAP as u32).div_ceil(per_page);
+    if page == 0 || page > max_page {
+        return Err(invalid("page", "page is out of range"));
+    }
+    let filter = Filter { scope: s.scope(), organization, from, to, by_executed, status, kind, search };
+    let mut tx = db::transactions::in_zone(&state.db, &tz).await?;
+    let (total, capped) = db::transactions::count(&mut tx, &filter).await?;
+    let data =
+        db::transactions::page(&mut tx, &filter, per_page.into(), i64::from(page - 1) * i64::from(per_page)).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(TransactionPage { data, page, per_page, total: total as u64, total_capped: capped }))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<OperationId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let mut tx = db::transactions::in_zone(&state.db, &s.user.time_zone).await?;
+    let d = db::transactions::detail(&mut tx, s.scope(), id).await?.ok_or_else(ApiError::not_found)?;
+    let parent = match d.parent_id {
+        Some(p) => db::transactions::related(&mut tx, p, true).await?.into_iter().next(),
+        None => None,
+    };
+    let refunds = db::transactions::related(&mut tx, id, false).await?;
+    let timeline = db::transactions::timeline(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(TransactionDetail {
+        row: d.row,
+        refunded_amount: d.refunded_amount,
+        description: d.description,
+        reason: d.reason,
+        card_holder: d.card_holder,
+        card_brand: d.card_brand,
+        bank_name: d.bank_name,
+        bank_transaction_id: d.bank_transaction_id,
+        recurring: d.recurring,
+        parent,
+        refunds,
+        timeline,
+    }))
+}

@@ -1,0 +1,87 @@
+//! The cabinet's transactions: a filtered list with numbered pages, and one transaction.
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{OperationStatus, OperationType};
+use crate::ids::{OperationId, OrganizationId};
+use crate::money::Amount;
+
+/// A time as the user sees it: `25.11.2024 17:33` in their zone, with the UTC offset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalTime {
+    /// RFC 3339 in UTC.
+    pub utc: String,
+    /// `DD.MM.YYYY HH:MM` in the user's time zone.
+    pub local: String,
+    /// `+03:00`
+    pub offset: String,
+}
+
+/// A line of «Список транзакций».
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionRow {
+    pub id: OperationId,
+    #[serde(rename = "type")]
+    pub kind: OperationType,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub fee: Amount,
+    pub currency: String,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub order_id: Option<String>,
+    pub card_mask: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub created: LocalTime,
+    pub executed: Option<LocalTime>,
+}
+
+/// One page of the list, with the total (capped where counting further would be slow).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionPage {
+    pub data: Vec<TransactionRow>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+    /// `total` is a floor: there are at least that many (shown as «10 000+»).
+    pub total_capped: bool,
+}
+
+/// A status change on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub from: Option<OperationStatus>,
+    pub to: OperationStatus,
+    pub at: LocalTime,
+    pub error_code: Option<String>,
+}
+
+/// A refund of this payment, or the payment of this refund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelatedOperation {
+    pub id: OperationId,
+    #[serde(rename = "type")]
+    pub kind: OperationType,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub created: LocalTime,
+}
+
+/// «Данные транзакции» and «Данные клиента», with the timeline and the related operations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionDetail {
+    #[serde(flatten)]
+    pub row: TransactionRow,
+    pub refunded_amount: Amount,
+    pub description: Option<String>,
+    pub reason: Option<String>,
+    pub card_holder: Option<String>,
+    pub card_brand: Option<String>,
+    pub bank_name: Option<String>,
+    pub bank_transaction_id: Option<String>,
+    pub recurring: bool,
+    pub parent: Option<RelatedOperation>,
+    pub refunds: Vec<RelatedOperation>,
+    pub timeline: Vec<TimelineEntry>,
+}
