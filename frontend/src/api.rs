@@ -4,8 +4,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
+use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
-use shared::ids::OrganizationId;
+use shared::dto::transactions::{TransactionDetail, TransactionPage};
+use shared::ids::{OperationId, OrganizationId};
 use shared::{ErrorBody, ErrorCode};
 
 use crate::i18n;
@@ -95,4 +97,22 @@ pub async fn organizations() -> Result<Vec<OrganizationSummary>, ApiError> {
 
 pub async fn organization(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
     send(get(&format!("/organizations/{id}"))).await
+}
+
+/// `?from=…&to=…`: the caller builds the query string (see `pages::transactions`).
+pub async fn transactions(query: &str) -> Result<TransactionPage, ApiError> {
+    send(get(&format!("/transactions?{query}"))).await
+}
+
+pub async fn transaction(id: OperationId) -> Result<TransactionDetail, ApiError> {
+    send(get(&format!("/transactions/{id}"))).await
+}
+
+pub async fn operation_events(id: OperationId) -> Result<Vec<EventView>, ApiError> {
+    send::<DataList<EventView>>(get(&format!("/operations/{id}/events"))).await.map(|l| l.data)
+}
+
+pub async fn resend_event(event_id: &str) -> Result<DeliveryAttemptView, ApiError> {
+    let id = String::from(js_sys::encode_uri_component(event_id));
+    send(post(&format!("/events/{id}/resend"), &serde_json::json!({}))).await
 }

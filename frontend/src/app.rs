@@ -6,7 +6,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::pages::{login, not_found, organizations, password, reports, shell, transactions};
+use crate::pages::{login, not_found, organizations, password, reports, shell, transaction, transactions};
 use crate::session::Session;
 
 #[component]
@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=shell::Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/transactions" /> } />
                     <Route path=path!("transactions") view=transactions::TransactionsPage />
+                    <Route path=path!("transactions/:id") view=transaction::TransactionPage />
                     <Route path=path!("organizations") view=organizations::OrganizationsPage />
                     <Route path=path!("organizations/:id") view=organizations::OrganizationPage />
                     <Route path=path!("reports") view=reports::ReportsPage />

@@ -57,8 +57,105 @@ pub mod common {
 }
 
 pub mod transactions {
+    use shared::{OperationStatus, OperationType};
+
     pub const TITLE: &str = "Список транзакций";
-    pub const EMPTY: &str = "Транзакций за выбранный период нет.";
+    pub const EMPTY: &str = "Транзакций по выбранным условиям нет.";
+    pub const FROM: &str = "С";
+    pub const TO: &str = "По";
+    pub const DATE_CREATED: &str = "Дата создания";
+    pub const DATE_EXECUTED: &str = "Дата исполнения";
+    pub const STATUS: &str = "Статус";
+    pub const TYPE: &str = "Тип";
+    pub const ANY_STATUS: &str = "Все статусы";
+    pub const ANY_TYPE: &str = "Все типы";
+    pub const ORGANIZATION: &str = "Организация";
+    pub const ANY_ORGANIZATION: &str = "Все организации";
+    pub const SEARCH: &str = "Номер заказа или 4 последние цифры карты";
+    pub const FIND: &str = "Найти";
+    pub const RESET: &str = "Сбросить";
+    pub const COL_CREATED: &str = "Дата создания";
+    pub const COL_TYPE: &str = "Тип платежа";
+    pub const COL_AMOUNT: &str = "Сумма платежа";
+    pub const COL_ORGANIZATION: &str = "Организация";
+    pub const COL_STATUS: &str = "Статус";
+    pub const TOTAL: &str = "Всего";
+    pub const PREV: &str = "Предыдущая страница";
+    pub const NEXT: &str = "Следующая страница";
+
+    pub fn status(s: OperationStatus) -> &'static str {
+        match s {
+            OperationStatus::Created => "Создан",
+            OperationStatus::Authentication => "Аутентификация",
+            OperationStatus::Processing => "В обработке",
+            OperationStatus::Succeeded => "Успешно",
+            OperationStatus::Failed => "Ошибка",
+            OperationStatus::PartiallyRefunded => "Частичный возврат",
+            OperationStatus::Refunded => "Возврат",
+        }
+    }
+
+    pub fn kind(t: OperationType) -> &'static str {
+        match t {
+            OperationType::Ecom => "ECOM",
+            OperationType::Aft => "AFT",
+            OperationType::Oct => "OCT",
+            OperationType::Refund => "Возврат",
+        }
+    }
+
+    /// Why an operation failed, for people.
+    pub fn error(code: &str) -> &'static str {
+        match code {
+            "card_declined" => "Банк отклонил операцию по карте",
+            "insufficient_funds" => "Недостаточно средств на карте",
+            "expired_card" => "Срок действия карты истёк",
+            "authentication_failed" => "Не пройдена проверка 3-D Secure",
+            "authentication_timeout" => "Плательщик не завершил 3-D Secure вовремя",
+            "payment_expired" => "Плательщик не оплатил вовремя",
+            "refund_failed" => "Банк отклонил возврат",
+            _ => "Операция не выполнена",
+        }
+    }
+}
+
+pub mod transaction {
+    pub const TITLE: &str = "Транзакция";
+    pub const DATA: &str = "Данные транзакции";
+    pub const CLIENT: &str = "Данные клиента";
+    pub const CREATED: &str = "Дата создания";
+    pub const TYPE: &str = "Тип платежа";
+    pub const AMOUNT: &str = "Сумма";
+    pub const FEE: &str = "Комиссия";
+    pub const REFUNDED: &str = "Возвращено";
+    pub const ORGANIZATION: &str = "Организация";
+    pub const BANK: &str = "Банк";
+    pub const BANK_ID: &str = "ID банка";
+    pub const STATUS: &str = "Статус";
+    pub const EXECUTED: &str = "Дата исполнения";
+    pub const ORDER: &str = "Номер заказа";
+    pub const DESCRIPTION: &str = "Описание";
+    pub const REASON: &str = "Причина возврата";
+    pub const ERROR: &str = "Причина ошибки";
+    pub const RECURRING: &str = "Рекуррентный платёж";
+    pub const HOLDER: &str = "ФИО";
+    pub const CARD: &str = "Номер карты списания";
+    pub const CARD_CREDIT: &str = "Номер карты зачисления";
+    pub const TIMELINE: &str = "История статусов";
+    pub const REFUNDS: &str = "Возвраты";
+    pub const PARENT: &str = "Исходный платёж";
+    pub const NOTIFICATIONS: &str = "Уведомления";
+    pub const NO_NOTIFICATIONS: &str = "Уведомлений по этой операции нет.";
+    pub const RESEND: &str = "Отправить повторно";
+    pub const RESENDING: &str = "Отправляем…";
+    pub const DELIVERED: &str = "Доставлено";
+    pub const PENDING: &str = "Ожидает доставки";
+    pub const FAILED: &str = "Не доставлено";
+    pub const ATTEMPTS: &str = "Попыток";
+    pub const NEXT_ATTEMPT: &str = "Следующая попытка";
+    pub const MANUAL: &str = "вручную";
+    pub const NO_ANSWER: &str = "нет ответа";
+    pub const DASH: &str = "—";
 }
 
 pub mod organizations {

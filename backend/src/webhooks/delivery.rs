@@ -72,16 +72,17 @@ fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return "timeout: no answer in time".to_owned();
     }
-    let mut parts = vec![e.to_string()];
+    let mut root = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        parts.push(s.to_string());
+        root = s.to_string();
+        if root.contains(&ssrf::Blocked::Private.to_string()) {
+            return format!("blocked: {}", ssrf::Blocked::Private);
+        }
         source = s.source();
     }
-    if parts.iter().any(|p| p.contains(&ssrf::Blocked::Private.to_string())) {
-        return format!("blocked: {}", ssrf::Blocked::Private);
-    }
-    parts.join(": ")
+    // The innermost cause says what happened; the outer layers only repeat the URL.
+    if e.is_connect() { format!("connection failed: {root}") } else { format!("request failed: {root}") }
 }
 
 async fn snippet(mut res: reqwest::Response) -> Option<String> {

@@ -1,4 +1,6 @@
 //! Small reusable pieces.
 
 pub mod icons;
+pub mod pagination;
 pub mod state;
+pub mod status;

@@ -6,4 +6,5 @@ pub mod organizations;
 pub mod password;
 pub mod reports;
 pub mod shell;
+pub mod transaction;
 pub mod transactions;
