@@ -87,6 +87,38 @@ pub async fn usable_token(
     Ok((row, pan))
 }
 
+/// Saves a card in the vault for this organization (or finds it saved already); returns the
+/// token row's id.
+pub async fn save_card(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    org: OrganizationId,
+    number: &CardNumber,
+    holder: Option<&str>,
+    exp_month: i16,
+    exp_year: i16,
+) -> anyhow::Result<uuid::Uuid> {
+    let sealed = vault::seal(&state.keys, number)?;
+    let hash = vault::pan_hash(&state.keys, number);
+    let mask = number.mask();
+    let saved = card_tokens::save(
+        tx,
+        &NewCardToken {
+            organization_id: org,
+            sealed: &sealed,
+            pan_hash: &hash,
+            card_mask: &mask,
+            card_brand: number.brand().as_str(),
+            card_holder: holder,
+            exp_month,
+            exp_year,
+            now: state.clock.now(),
+        },
+    )
+    .await?;
+    Ok(saved.id)
+}
+
 pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) -> Result<OperationRow, ApiError> {
     let terminal = usable_terminal(state, org, input.kind, input.amount).await?;
     let now = state.clock.now();
@@ -138,25 +170,8 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) 
             op.card_exp_month = Some(exp_month);
             op.card_exp_year = Some(exp_year);
             if input.save_card {
-                let sealed = vault::seal(&state.keys, &number)?;
-                let hash = vault::pan_hash(&state.keys, &number);
-                let mask = number.mask();
-                let saved = card_tokens::save(
-                    &mut tx,
-                    &NewCardToken {
-                        organization_id: org,
-                        sealed: &sealed,
-                        pan_hash: &hash,
-                        card_mask: &mask,
-                        card_brand: number.brand().as_str(),
-                        card_holder: holder.as_deref(),
-                        exp_month,
-                        exp_year,
-                        now,
-                    },
-                )
-                .await?;
-                op.card_token_id = Some(saved.id);
+                op.card_token_id =
+                    Some(save_card(state, &mut tx, org, &number, holder.as_deref(), exp_month, exp_year).await?);
             }
             (Some(number), false)
         }

@@ -12,13 +12,12 @@ use shared::ids::OperationId;
 use shared::{OperationStatus as S, OperationType};
 
 use crate::acquirer::{AuthorizeRequest, Direction};
-use crate::db::card_tokens::{self, NewCardToken};
 use crate::db::operations::{self, OperationRow};
 use crate::domain::card::{self, CardNumber};
 use crate::error::ApiError;
+use crate::operations::payments::save_card;
 use crate::operations::{apply_locked, outcome_or_pending};
 use crate::state::AppState;
-use crate::vault;
 
 /// The one code the sandbox ACS accepts.
 pub const SANDBOX_OTP: &str = "123456";
@@ -261,25 +260,7 @@ async fn pay_submit(
         return Ok(expired_page(&row, &merchant));
     }
     let token_id = if row.save_card {
-        let sealed = vault::seal(&state.keys, &number)?;
-        let hash = vault::pan_hash(&state.keys, &number);
-        let mask = number.mask();
-        let saved = card_tokens::save(
-            &mut tx,
-            &NewCardToken {
-                organization_id: row.organization_id,
-                sealed: &sealed,
-                pan_hash: &hash,
-                card_mask: &mask,
-                card_brand: number.brand().as_str(),
-                card_holder: holder.as_deref(),
-                exp_month,
-                exp_year,
-                now,
-            },
-        )
-        .await?;
-        Some(saved.id)
+        Some(save_card(&state, &mut tx, row.organization_id, &number, holder.as_deref(), exp_month, exp_year).await?)
     } else {
         None
     };

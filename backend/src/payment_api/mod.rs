@@ -29,6 +29,33 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/events", web::get().to(events::list));
 }
 
+/// The sequence every creating endpoint follows: the `Idempotency-Key`, the body (64 KiB,
+/// strict JSON), the typed request, its validation (all 400s, never saved), then the work under
+/// the key, whose answer is saved and replayed.
+async fn create<Req, Input, F, Fut, T>(
+    req: &actix_web::HttpRequest,
+    state: &crate::state::AppState,
+    merchant: crate::auth::merchant::Merchant,
+    payload: web::Payload,
+    validate: impl FnOnce(Req) -> Result<Input, crate::error::ApiError>,
+    work: F,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError>
+where
+    Req: serde::de::DeserializeOwned,
+    F: FnOnce(Input) -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::error::ApiError>>,
+    T: serde::Serialize,
+{
+    let key = idempotency::require_key(req)?;
+    let raw = body::read(req, payload).await?;
+    let input = validate(body::parse(&raw)?)?;
+    idempotency::run(state, merchant.organization_id, req, &key, &raw, || async {
+        let object = work(input).await?;
+        Ok((actix_web::http::StatusCode::CREATED, bytes(&object)?))
+    })
+    .await
+}
+
 /// Serializes an object for a saved (idempotent) answer.
 fn bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, crate::error::ApiError> {
     serde_json::to_vec(value).map_err(|e| crate::error::ApiError::Internal(e.into()))

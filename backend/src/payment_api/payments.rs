@@ -1,6 +1,5 @@
 //! `POST /payments`, `GET /payments`, `GET /payments/{id}`.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 #[allow(unused_imports)]
 use shared::ErrorBody;
@@ -11,7 +10,7 @@ use shared::dto::payments::{Payment, Payout, Refund};
 use shared::ids::OperationId;
 
 use super::lists::{ListQuery, page};
-use super::{body, bytes, idempotency, validate};
+use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
 use crate::error::ApiError;
@@ -28,15 +27,19 @@ pub async fn create(
     merchant: Merchant,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency::require_key(&req)?;
-    let raw = body::read(&req, payload).await?;
-    let request: CreatePaymentRequest = body::parse(&raw)?;
-    let input = validate::payment(&request, state.clock.now())?;
     let org = merchant.organization_id;
-    idempotency::run(&state, org, &req, &key, &raw, || async {
-        let row = payments::create(&state, org, input).await?;
-        Ok((StatusCode::CREATED, bytes(&objects::payment(&row, &state.public_url))?))
-    })
+    let now = state.clock.now();
+    super::create(
+        &req,
+        &state,
+        merchant,
+        payload,
+        |r: CreatePaymentRequest| validate::payment(&r, now),
+        |input| async {
+            let row = payments::create(&state, org, input).await?;
+            Ok(objects::payment(&row, &state.public_url))
+        },
+    )
     .await
 }
 

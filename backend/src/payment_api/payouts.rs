@@ -1,6 +1,5 @@
 //! `POST /payouts`, `GET /payouts`, `GET /payouts/{id}`.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 #[allow(unused_imports)]
 use shared::ErrorBody;
@@ -11,7 +10,7 @@ use shared::dto::payments::{Payment, Payout, Refund};
 use shared::ids::OperationId;
 
 use super::lists::{ListQuery, page};
-use super::{body, bytes, idempotency, validate};
+use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
 use crate::error::ApiError;
@@ -28,15 +27,18 @@ pub async fn create(
     merchant: Merchant,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency::require_key(&req)?;
-    let raw = body::read(&req, payload).await?;
-    let request: CreatePayoutRequest = body::parse(&raw)?;
-    let input = validate::payout(&request)?;
     let org = merchant.organization_id;
-    idempotency::run(&state, org, &req, &key, &raw, || async {
-        let row = payouts::create(&state, org, input).await?;
-        Ok((StatusCode::CREATED, bytes(&objects::payout(&row))?))
-    })
+    super::create(
+        &req,
+        &state,
+        merchant,
+        payload,
+        |r: CreatePayoutRequest| validate::payout(&r),
+        |input| async {
+            let row = payouts::create(&state, org, input).await?;
+            Ok(objects::payout(&row))
+        },
+    )
     .await
 }
 

@@ -1,6 +1,5 @@
 //! `POST /payments/{id}/refunds`, `GET /payments/{id}/refunds`, `GET /refunds/{id}`.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 #[allow(unused_imports)]
 use shared::ErrorBody;
@@ -11,7 +10,7 @@ use shared::dto::payments::{Payment, Payout, Refund};
 use shared::ids::OperationId;
 
 use super::lists::{ListQuery, page};
-use super::{body, bytes, idempotency, validate};
+use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
 use crate::error::ApiError;
@@ -30,16 +29,15 @@ pub async fn create(
     id: web::Path<OperationId>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency::require_key(&req)?;
-    let raw = body::read(&req, payload).await?;
-    let request: CreateRefundRequest = body::parse(&raw)?;
-    let amount = request.amount.map(validate::amount).transpose()?;
-    let reason = validate::reason(request.reason.as_deref())?;
     let org = merchant.organization_id;
     let payment_id = id.into_inner();
-    idempotency::run(&state, org, &req, &key, &raw, || async {
-        let row = refunds::create(&state, org, payment_id, amount, reason).await?;
-        Ok((StatusCode::CREATED, bytes(&objects::refund(&row))?))
+    let validate = |r: CreateRefundRequest| {
+        Ok((r.amount.map(validate::amount).transpose()?, validate::reason(r.reason.as_deref())?))
+    };
+    let st = &state;
+    super::create(&req, &state, merchant, payload, validate, |(amount, reason)| async move {
+        let row = refunds::create(st, org, payment_id, amount, reason).await?;
+        Ok(objects::refund(&row))
     })
     .await
 }
