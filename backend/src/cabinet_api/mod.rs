@@ -4,6 +4,7 @@ pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod events;
 pub(crate) mod organizations;
+pub(crate) mod reports;
 pub(crate) mod transactions;
 
 use actix_web::web;
@@ -16,6 +17,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/auth/password", web::post().to(auth::change_password))
         .route("/organizations", web::get().to(organizations::list))
         .route("/organizations/{id}", web::get().to(organizations::get))
+        .route("/reports/analytics", web::get().to(reports::analytics))
+        .route("/reports/transactions.xlsx", web::get().to(reports::transactions_xlsx))
         .route("/transactions", web::get().to(transactions::list))
         .route("/transactions/{id}", web::get().to(transactions::get))
         .route("/operations/{id}/events", web::get().to(events::of_operation))

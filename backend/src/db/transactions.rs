@@ -32,7 +32,8 @@ pub async fn in_zone(pool: &PgPool, tz: &str) -> sqlx::Result<Transaction<'stati
     Ok(tx)
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
+/// The WHERE clause of a filter (the list, the count and the report share it).
+pub fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     let col = if f.by_executed { "o.executed_at" } else { "o.created_at" };
     // Day bounds in the session's (the user's) zone.
     qb.push(" WHERE ").push(col).push(" >= ").push_bind(f.from).push("::date::timestamptz");

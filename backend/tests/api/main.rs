@@ -13,6 +13,7 @@ mod organizations;
 mod payer;
 mod payments;
 mod refunds;
+mod reports;
 mod schema;
 mod seed;
 mod spa;

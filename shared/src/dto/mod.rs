@@ -1,6 +1,7 @@
 //! Request and response bodies of the cabinet API. The payment API's objects live beside them.
 
 pub mod admin;
+pub mod analytics;
 pub mod auth;
 pub mod events;
 pub mod organizations;

@@ -1,0 +1,170 @@
+//! «Отчетность»: the period's analytics, and the xlsx report of the contract.
+
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use shared::dto::analytics::Period;
+use shared::ids::OrganizationId;
+use shared::{ErrorCode, OperationStatus, OperationType};
+use time::Date;
+use time::macros::format_description;
+use tokio::sync::mpsc;
+
+use crate::auth::extract::CabinetUser;
+use crate::db::{self, audit::Entry, transactions::Filter};
+use crate::error::ApiError;
+use crate::reports::{analytics, xlsx};
+use crate::state::AppState;
+
+fn invalid(param: &str, message: &str) -> ApiError {
+    ApiError::with_param(ErrorCode::InvalidRequest, message, param)
+}
+
+fn date(value: &str, param: &str) -> Result<Date, ApiError> {
+    Date::parse(value, format_description!("[year]-[month]-[day]")).map_err(|_| invalid(param, "dates are YYYY-MM-DD"))
+}
+
+async fn today(state: &AppState, tz: &str) -> Result<Date, ApiError> {
+    Ok(sqlx::query_scalar("SELECT ($1::timestamptz AT TIME ZONE $2)::date")
+        .bind(state.clock.now())
+        .bind(tz)
+        .fetch_one(&state.db)
+        .await?)
+}
+
+/// An organization of the caller's, or `None` for all of them; another's is 404.
+async fn organization(
+    state: &AppState,
+    s: &crate::auth::extract::SessionUser,
+    value: Option<&str>,
+) -> Result<Option<OrganizationId>, ApiError> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => {
+            let org: OrganizationId = v.parse().map_err(|_| ApiError::not_found())?;
+            if !db::organizations::in_scope(&state.db, s.scope(), org).await? {
+                return Err(ApiError::not_found());
+            }
+            Ok(Some(org))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyticsQuery {
+    organization_id: Option<String>,
+    /// `month` (days of a month, the default) or `year` (months of a year).
+    period: Option<String>,
+    /// Any day of the period, `YYYY-MM-DD`; today by default.
+    date: Option<String>,
+}
+
+pub async fn analytics(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    q: web::Query<AnalyticsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let tz = s.user.time_zone.clone();
+    let period = match q.period.as_deref() {
+        None | Some("month") => Period::Month,
+        Some("year") => Period::Year,
+        Some(_) => return Err(invalid("period", "period is month or year")),
+    };
+    let day = match q.date.as_deref() {
+        Some(v) => date(v, "date")?,
+        None => today(&state, &tz).await?,
+    };
+    let org = organization(&state, &s, q.organization_id.as_deref()).await?;
+    let (from, to) = analytics::bounds(period, day);
+    let mut tx = db::transactions::in_zone(&state.db, &tz).await?;
+    let groups = analytics::scan(&mut tx, s.scope(), org, period, from, to).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(analytics::fold(period, from, to, &tz, &groups)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    organization_id: Option<String>,
+    /// Inclusive, in the user's zone; today by default.
+    from: Option<String>,
+    to: Option<String>,
+    status: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// `GET /reports/transactions.xlsx`: every matching operation, oldest first.
+pub async fn transactions_xlsx(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let tz = s.user.time_zone.clone();
+    let today = today(&state, &tz).await?;
+    let from = q.from.as_deref().map(|v| date(v, "from")).transpose()?.unwrap_or(today);
+    let to = q.to.as_deref().map(|v| date(v, "to")).transpose()?.unwrap_or(today);
+    if to < from {
+        return Err(invalid("to", "to must not be before from"));
+    }
+    let status = q
+        .status
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| OperationStatus::parse(v).ok_or_else(|| invalid("status", "unknown status")))
+        .transpose()?;
+    let kind = q
+        .kind
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| OperationType::parse(v).ok_or_else(|| invalid("type", "unknown type")))
+        .transpose()?;
+    let org = organization(&state, &s, q.organization_id.as_deref()).await?;
+    let filter =
+        Filter { scope: s.scope(), organization: org, from, to, by_executed: false, status, kind, search: None };
+
+    let (rows_tx, rows_rx) = mpsc::channel(2048);
+    let title = format!(
+        "Операции с {} по {}",
+        from.format(format_description!("[day].[month].[year]")).unwrap_or_default(),
+        to.format(format_description!("[day].[month].[year]")).unwrap_or_default()
+    );
+    let writer = tokio::task::spawn_blocking(move || xlsx::write(rows_rx, &title));
+    let mut db = db::transactions::in_zone(&state.db, &tz).await?;
+    let streamed = xlsx::stream_rows(&mut db, &filter, rows_tx).await;
+    db.commit().await?;
+    let (file, count) = writer.await.map_err(anyhow::Error::from)??;
+    streamed?;
+    db::audit::record(
+        &state.db,
+        Entry {
+            actor_user: Some(s.user.id),
+            action: "report.exported",
+            target_type: Some("report"),
+            organization: org,
+            ip: s.ip,
+            details: serde_json::json!({"from": from.to_string(), "to": to.to_string(), "rows": count, "status": status, "type": kind}),
+            ..Default::default()
+        },
+    )
+    .await?;
+    // The open handle keeps the file readable after its name is gone.
+    let handle = file.reopen().map_err(anyhow::Error::from)?;
+    drop(file);
+    let name = xlsx::file_name(&from.to_string(), &to.to_string());
+    let served = actix_files::NamedFile::from_file(handle, &name)
+        .map_err(anyhow::Error::from)?
+        .set_content_type(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".parse().map_err(anyhow::Error::from)?,
+        )
+        .set_content_disposition(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(name)],
+        });
+    let mut res = served.into_response(&req);
+    res.headers_mut()
+        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
+    Ok(res)
+}

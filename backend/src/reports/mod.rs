@@ -1,0 +1,4 @@
+//! «Отчетность»: analytics for the charts, and the xlsx report.
+
+pub mod analytics;
+pub mod xlsx;
