@@ -3,6 +3,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::dto::analytics::Analytics;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
@@ -115,4 +116,23 @@ pub async fn operation_events(id: OperationId) -> Result<Vec<EventView>, ApiErro
 pub async fn resend_event(event_id: &str) -> Result<DeliveryAttemptView, ApiError> {
     let id = String::from(js_sys::encode_uri_component(event_id));
     send(post(&format!("/events/{id}/resend"), &serde_json::json!({}))).await
+}
+
+/// `period=month&date=2024-06-01&organization_id=…`
+pub async fn analytics(query: &str) -> Result<Analytics, ApiError> {
+    send(get(&format!("/reports/analytics?{query}"))).await
+}
+
+/// The xlsx report's bytes.
+pub async fn report_xlsx(query: &str) -> Result<Vec<u8>, ApiError> {
+    let res = RequestBuilder::new(&format!("{BASE}/reports/transactions.xlsx?{query}"))
+        .build()
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !(200..300).contains(&res.status()) {
+        return Err(read::<serde_json::Value>(res).await.err().unwrap_or(ApiError::Network));
+    }
+    res.binary().await.map_err(|_| ApiError::Network)
 }

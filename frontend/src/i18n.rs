@@ -186,5 +186,33 @@ pub mod organizations {
 
 pub mod reports {
     pub const TITLE: &str = "График транзакций";
-    pub const EMPTY: &str = "Данных для отчёта пока нет.";
+    pub const MONTH: &str = "Месяц";
+    pub const YEAR: &str = "Год";
+    pub const AVERAGE: &str = "Средний чек";
+    pub const FEES: &str = "Комиссия";
+    pub const VOLUME: &str = "Объемы";
+    pub const COUNT: &str = "Операций";
+    pub const SUCCESS: &str = "Успешных";
+    pub const BY_STATUS: &str = "По статусам";
+    pub const BY_TYPE: &str = "По терминалам";
+    pub const REFUNDS: &str = "Возвраты";
+    pub const EXPORT: &str = "Сформировать отчет";
+    pub const EXPORTING: &str = "Формируем отчет…";
+    pub const SERIES_VOLUME: &str = "Объем, ₽";
+    pub const VOLUME_NOTE: &str = "Объем — сумма исполненных платежей и выплат (без вычета возвратов).";
+    pub const MONTHS: [&str; 12] = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+    pub const MONTHS_FULL: [&str; 12] = [
+        "Январь",
+        "Февраль",
+        "Март",
+        "Апрель",
+        "Май",
+        "Июнь",
+        "Июль",
+        "Август",
+        "Сентябрь",
+        "Октябрь",
+        "Ноябрь",
+        "Декабрь",
+    ];
 }

@@ -1,16 +1,256 @@
-//! «Отчетность». Charts and the xlsx report arrive with the analytics API.
+//! «Отчетность»: the chart of a month (by days) or a year (by months), the cards, the
+//! dashboards by status and by terminal, and «Сформировать отчет» (xlsx).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_chartistry::{
+    AspectRatio, AxisMarker, Bar, Chart, IntoInner, Series, TickLabels, Tooltip, TooltipPlacement, XGuideLine,
+    YGridLine,
+};
+use shared::Role;
+use shared::dto::analytics::{Analytics, Period};
+use wasm_bindgen::JsCast;
 
-use crate::components::state::Empty;
-use crate::i18n::reports as t;
+use crate::api;
+use crate::components::state::{ErrorState, Loading};
+use crate::format;
+use crate::i18n::{reports as t, transactions as tx};
+use crate::session::use_session;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Point {
+    x: f64,
+    volume: f64,
+}
+
+fn points(a: &Analytics) -> Vec<Point> {
+    a.buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| Point { x: (i + 1) as f64, volume: b.volume.as_decimal().to_string().parse().unwrap_or(0.0) })
+        .collect()
+}
+
+/// `12 345 ₽`, `1,2 млн ₽` on the axis.
+fn rub_short(v: f64) -> String {
+    if v.abs() >= 1_000_000.0 {
+        format!("{:.1} млн ₽", v / 1_000_000.0).replace('.', ",")
+    } else if v.abs() >= 1_000.0 {
+        format!("{:.0} тыс ₽", v / 1_000.0)
+    } else {
+        format!("{v:.0} ₽")
+    }
+}
+
+fn current_year_month() -> (i32, u32) {
+    let d = js_sys::Date::new_0();
+    (d.get_full_year() as i32, d.get_month() + 1)
+}
+
+/// Saves bytes as a file through a temporary link.
+fn save(bytes: &[u8], name: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)
+}
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
+    let session = use_session();
+    let (year0, month0) = current_year_month();
+    let period = RwSignal::new(Period::Month);
+    let year = RwSignal::new(year0);
+    let month = RwSignal::new(month0);
+    let org = RwSignal::new(String::new());
+    let orgs = LocalResource::new(api::organizations);
+    let show_orgs = move || {
+        session.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))
+            || orgs.get().and_then(|r| r.ok()).is_some_and(|o| o.len() > 1)
+    };
+    let query = move || {
+        let (p, date) = match period.get() {
+            Period::Month => ("month", format!("{:04}-{:02}-01", year.get(), month.get())),
+            Period::Year => ("year", format!("{:04}-01-01", year.get())),
+        };
+        let org = org.get();
+        let org = if org.is_empty() { String::new() } else { format!("&organization_id={org}") };
+        format!("period={p}&date={date}{org}")
+    };
+    let analytics = LocalResource::new(move || {
+        let q = query();
+        async move { api::analytics(&q).await }
+    });
+    let data = Signal::derive(move || analytics.get().and_then(|r| r.ok()).map(|a| points(&a)).unwrap_or_default());
+
+    let exporting = RwSignal::new(false);
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let (from, to) = match period.get_untracked() {
+            Period::Month => {
+                let (y, m) = (year.get_untracked(), month.get_untracked());
+                let days = [
+                    31,
+                    if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) { 29 } else { 28 },
+                    31,
+                    30,
+                    31,
+                    30,
+                    31,
+                    31,
+                    30,
+                    31,
+                    30,
+                    31,
+                ][(m - 1) as usize];
+                (format!("{y:04}-{m:02}-01"), format!("{y:04}-{m:02}-{days:02}"))
+            }
+            Period::Year => {
+                (format!("{:04}-01-01", year.get_untracked()), format!("{:04}-12-31", year.get_untracked()))
+            }
+        };
+        let org = org.get_untracked();
+        let q = if org.is_empty() {
+            format!("from={from}&to={to}")
+        } else {
+            format!("from={from}&to={to}&organization_id={org}")
+        };
+        exporting.set(true);
+        export_error.set(None);
+        spawn_local(async move {
+            match api::report_xlsx(&q).await {
+                Ok(bytes) => {
+                    if save(&bytes, &format!("clickpay-transactions-{from}-{to}.xlsx")).is_err() {
+                        export_error.set(Some(crate::i18n::common::SERVER.to_owned()));
+                    }
+                }
+                Err(e) => export_error.set(Some(e.user_message())),
+            }
+            exporting.set(false);
+        });
+    };
+
+    let x_label = move |x: &f64| -> String {
+        let i = x.round() as usize;
+        match period.get_untracked() {
+            Period::Month => format!("{i:02}"),
+            Period::Year => t::MONTHS.get(i.saturating_sub(1)).copied().unwrap_or("").to_owned(),
+        }
+    };
+    let x_ticks = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
+    let tooltip_x = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
+    let tooltip_y = TickLabels::aligned_floats().with_format(|v, _| format!("{:.2} ₽", v).replace('.', ","));
+
     view! {
         <section class="page">
-            <header class="page-header"><h1>{t::TITLE}</h1></header>
-            <div class="card"><Empty message=t::EMPTY /></div>
+            <header class="page-header wrap">
+                <h1>{t::TITLE}</h1>
+                <div class="date-range">
+                    <div class="segmented" role="group">
+                        <button type="button" class:on=move || period.get() == Period::Month on:click=move |_| period.set(Period::Month)>{t::MONTH}</button>
+                        <button type="button" class:on=move || period.get() == Period::Year on:click=move |_| period.set(Period::Year)>{t::YEAR}</button>
+                    </div>
+                    <Show when=move || period.get() == Period::Month>
+                        <select name="month" aria-label=t::MONTH prop:value=move || month.get().to_string()
+                            on:change=move |ev| month.set(event_target_value(&ev).parse().unwrap_or(1))>
+                            {(1..=12u32).map(|m| view! { <option value=m.to_string()>{t::MONTHS_FULL[(m - 1) as usize]}</option> }).collect_view()}
+                        </select>
+                    </Show>
+                    <select name="year" aria-label=t::YEAR prop:value=move || year.get().to_string()
+                        on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or(year0))>
+                        {(year0 - 4..=year0).rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                    </select>
+                    <Show when=show_orgs>
+                        <select name="organization_id" aria-label=tx::ORGANIZATION prop:value=move || org.get() on:change=move |ev| org.set(event_target_value(&ev))>
+                            <option value="">{tx::ANY_ORGANIZATION}</option>
+                            {move || orgs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter()
+                                .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                        </select>
+                    </Show>
+                    <button type="button" class="button primary" disabled=move || exporting.get() on:click=export>
+                        {move || if exporting.get() { view! { <span class="spinner light"></span>{t::EXPORTING} }.into_any() } else { t::EXPORT.into_any() }}
+                    </button>
+                </div>
+            </header>
+            {move || export_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <Suspense fallback=Loading>
+                {move || analytics.get().map(|res| match res {
+                    Err(e) => view! { <div class="card"><ErrorState message=e.user_message() /></div> }.into_any(),
+                    Ok(a) => view! { <Cards a=a.clone() /> <Dashboards a=a /> }.into_any(),
+                })}
+            </Suspense>
+            <div class="card chart-card" data-testid="chart">
+                <Chart
+                    aspect_ratio=AspectRatio::from_env_width(320.0)
+                    left=TickLabels::aligned_floats().with_format(|v, _| rub_short(*v))
+                    bottom=x_ticks
+                    inner=[
+                        AxisMarker::left_edge().into_inner(),
+                        AxisMarker::bottom_edge().into_inner(),
+                        YGridLine::default().into_inner(),
+                        XGuideLine::over_data().into_inner(),
+                    ]
+                    tooltip=Tooltip::new(TooltipPlacement::LeftCursor, tooltip_x, tooltip_y)
+                    series=Series::new(|p: &Point| p.x).with_min_y(0.0).bar(Bar::new(|p: &Point| p.volume).with_name(t::SERIES_VOLUME))
+                    data=data
+                />
+                <p class="hint">{t::VOLUME_NOTE}</p>
+            </div>
         </section>
+    }
+}
+
+#[component]
+fn Cards(a: Analytics) -> impl IntoView {
+    let c = a.cards;
+    view! {
+        <div class="cards">
+            <div class="card stat" data-testid="average"><span class="stat-label">{t::AVERAGE}</span><span class="stat-value">{format::money(&c.average_ticket)}</span></div>
+            <div class="card stat" data-testid="fees"><span class="stat-label">{t::FEES}</span><span class="stat-value">{format::money(&c.fees)}</span></div>
+            <div class="card stat" data-testid="volume"><span class="stat-label">{t::VOLUME}</span><span class="stat-value">{format::money(&c.volume)}</span></div>
+            <div class="card stat"><span class="stat-label">{t::COUNT}</span><span class="stat-value">{format::count(c.count)}</span>
+                <span class="muted">{t::SUCCESS}": "{c.success_rate.map(|r| format!("{}%", r.replace('.', ","))).unwrap_or_else(|| "—".to_owned())}</span></div>
+        </div>
+    }
+}
+
+#[component]
+fn Dashboards(a: Analytics) -> impl IntoView {
+    let max_status = a.by_status.iter().map(|s| s.count).max().unwrap_or(1).max(1);
+    let max_type = a.by_type.iter().map(|s| s.amount.minor_units()).max().unwrap_or(1).max(1);
+    view! {
+        <div class="grid-2 even">
+            <div class="card" data-testid="by-status">
+                <h2>{t::BY_STATUS}</h2>
+                {a.by_status.iter().map(|s| view! {
+                    <div class="meter">
+                        <span class=format!("status status-{}", s.status)>{tx::status(s.status)}</span>
+                        <span class="meter-bar"><span style=format!("width:{}%", s.count * 100 / max_status)></span></span>
+                        <span class="num">{format::count(s.count)}</span>
+                    </div>
+                }).collect_view()}
+            </div>
+            <div class="card" data-testid="by-type">
+                <h2>{t::BY_TYPE}</h2>
+                {a.by_type.iter().map(|s| view! {
+                    <div class="meter">
+                        <span class="meter-label">{tx::kind(s.kind)}</span>
+                        <span class="meter-bar"><span style=format!("width:{}%", s.amount.minor_units() * 100 / max_type)></span></span>
+                        <span class="num">{format::money(&s.amount)}</span>
+                    </div>
+                }).collect_view()}
+                <div class="meter muted">
+                    <span class="meter-label">{t::REFUNDS}</span><span></span>
+                    <span class="num">{format::money(&a.refunds.amount)}</span>
+                </div>
+            </div>
+        </div>
     }
 }

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { signIn, watchForErrors } from './helpers';
+
+test('reports: month and year charts, cards, dashboards and the xlsx download', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await signIn(page);
+  await page.getByRole('link', { name: 'Отчетность' }).click();
+  await expect(page.getByRole('heading', { name: 'График транзакций' })).toBeVisible();
+  // The demo has a year of history: this month has operations.
+  await expect(page.getByTestId('volume')).toContainText('₽');
+  await expect(page.getByTestId('average')).not.toContainText('0,00 ₽');
+  const bars = page.getByTestId('chart').locator('svg rect');
+  await expect(bars.first()).toBeVisible();
+  const monthBars = await bars.count();
+  await expect(page.getByTestId('by-status')).toContainText('Успешно');
+  await expect(page.getByTestId('by-type')).toContainText('ECOM');
+
+  await page.getByRole('button', { name: 'Год', exact: true }).click();
+  await expect(page.locator('select[name=month]')).toHaveCount(0);
+  await expect(page.getByTestId('chart').locator('svg')).toContainText(/янв|фев|мар|апр|май|июн|июл|авг|сен|окт|ноя|дек/);
+  expect(await bars.count()).not.toEqual(monthBars);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Сформировать отчет' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^clickpay-transactions-\d{4}-01-01-\d{4}-12-31\.xlsx$/);
+  const bytes = readFileSync(await download.path());
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  expect(bytes.length).toBeGreaterThan(10_000);
+  await expect(page.getByRole('button', { name: 'Сформировать отчет' })).toBeEnabled();
+  expect(problems).toEqual([]);
+});
