@@ -1,4 +1,5 @@
-//! The background loop of a server process: settlement, expiries, notifications and purges.
+//! The background loop of a server process: settlement, expiries, notifications, report
+//! totals and purges.
 
 use std::time::Duration;
 
@@ -29,6 +30,9 @@ pub async fn tick(state: &AppState) {
     }
     if let Err(e) = crate::webhooks::delivery::deliver_due(state).await {
         tracing::error!(error = ?e, "webhook delivery pass failed");
+    }
+    if let Err(e) = crate::reports::analytics::compact(&state.db).await {
+        tracing::error!(error = ?e, "report totals compaction failed");
     }
     if let Err(e) = settle::purge_idempotency(state).await {
         tracing::error!(error = ?e, "idempotency purge failed");
