@@ -53,9 +53,11 @@ pub fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         qb.push(" AND o.type = ").push_bind(k);
     }
     if let Some(q) = &f.search {
-        qb.push(" AND (o.order_id = ").push_bind(q.clone());
+        // Two index look-ups joined by id: an OR here would scan the organization's every row.
+        qb.push(" AND o.id IN (SELECT id FROM operations WHERE order_id = ").push_bind(q.clone());
         if q.len() == 4 && q.bytes().all(|b| b.is_ascii_digit()) {
-            qb.push(" OR o.card_last4 = ").push_bind(q.clone());
+            // card_last4 is char(4): compare as char(4), or the index cannot be used.
+            qb.push(" UNION ALL SELECT id FROM operations WHERE card_last4 = ").push_bind(q.clone()).push("::char(4)");
         }
         qb.push(")");
     }

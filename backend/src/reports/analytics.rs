@@ -50,12 +50,14 @@ pub fn bounds(period: Period, start: Date) -> (Date, Date) {
 
 /// Whether the hourly totals can be cut into this zone's days (its offset is whole hours).
 pub async fn whole_hour_zone(tx: &mut Transaction<'_, Postgres>, tz: &str) -> sqlx::Result<bool> {
-    let whole: Option<bool> =
-        sqlx::query_scalar("SELECT extract(minute FROM utc_offset) = 0 AND extract(second FROM utc_offset) = 0 FROM pg_timezone_names WHERE name = $1")
-            .bind(tz)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(whole.unwrap_or(false))
+    // The offset now, computed directly: pg_timezone_names reads the whole zone database.
+    let whole: bool = sqlx::query_scalar(
+        "SELECT extract(epoch FROM (now() AT TIME ZONE $1) - (now() AT TIME ZONE 'UTC'))::bigint % 3600 = 0",
+    )
+    .bind(tz)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(whole)
 }
 
 /// Scans the period (the transaction's session zone is the user's): from the hourly totals
