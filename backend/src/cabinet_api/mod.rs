@@ -4,6 +4,7 @@ pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod events;
 pub(crate) mod organizations;
+mod params;
 pub(crate) mod reports;
 pub(crate) mod transactions;
 

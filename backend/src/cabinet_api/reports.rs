@@ -4,51 +4,15 @@ use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionT
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use shared::dto::analytics::Period;
-use shared::ids::OrganizationId;
-use shared::{ErrorCode, OperationStatus, OperationType};
-use time::Date;
 use time::macros::format_description;
 use tokio::sync::mpsc;
 
+use super::params::{self, invalid};
 use crate::auth::extract::CabinetUser;
 use crate::db::{self, audit::Entry, transactions::Filter};
 use crate::error::ApiError;
 use crate::reports::{analytics, xlsx};
 use crate::state::AppState;
-
-fn invalid(param: &str, message: &str) -> ApiError {
-    ApiError::with_param(ErrorCode::InvalidRequest, message, param)
-}
-
-fn date(value: &str, param: &str) -> Result<Date, ApiError> {
-    Date::parse(value, format_description!("[year]-[month]-[day]")).map_err(|_| invalid(param, "dates are YYYY-MM-DD"))
-}
-
-async fn today(state: &AppState, tz: &str) -> Result<Date, ApiError> {
-    Ok(sqlx::query_scalar("SELECT ($1::timestamptz AT TIME ZONE $2)::date")
-        .bind(state.clock.now())
-        .bind(tz)
-        .fetch_one(&state.db)
-        .await?)
-}
-
-/// An organization of the caller's, or `None` for all of them; another's is 404.
-async fn organization(
-    state: &AppState,
-    s: &crate::auth::extract::SessionUser,
-    value: Option<&str>,
-) -> Result<Option<OrganizationId>, ApiError> {
-    match value.filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => {
-            let org: OrganizationId = v.parse().map_err(|_| ApiError::not_found())?;
-            if !db::organizations::in_scope(&state.db, s.scope(), org).await? {
-                return Err(ApiError::not_found());
-            }
-            Ok(Some(org))
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,10 +36,10 @@ pub async fn analytics(
         Some(_) => return Err(invalid("period", "period is month or year")),
     };
     let day = match q.date.as_deref() {
-        Some(v) => date(v, "date")?,
-        None => today(&state, &tz).await?,
+        Some(v) => params::date(v, "date")?,
+        None => params::today(&state, &tz).await?,
     };
-    let org = organization(&state, &s, q.organization_id.as_deref()).await?;
+    let org = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let (from, to) = analytics::bounds(period, day);
     let mut tx = db::transactions::in_zone(&state.db, &tz).await?;
     let groups = analytics::scan(&mut tx, s.scope(), org, period, from, to).await?;
@@ -103,25 +67,10 @@ pub async fn transactions_xlsx(
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let tz = s.user.time_zone.clone();
-    let today = today(&state, &tz).await?;
-    let from = q.from.as_deref().map(|v| date(v, "from")).transpose()?.unwrap_or(today);
-    let to = q.to.as_deref().map(|v| date(v, "to")).transpose()?.unwrap_or(today);
-    if to < from {
-        return Err(invalid("to", "to must not be before from"));
-    }
-    let status = q
-        .status
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| OperationStatus::parse(v).ok_or_else(|| invalid("status", "unknown status")))
-        .transpose()?;
-    let kind = q
-        .kind
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| OperationType::parse(v).ok_or_else(|| invalid("type", "unknown type")))
-        .transpose()?;
-    let org = organization(&state, &s, q.organization_id.as_deref()).await?;
+    let (from, to) = params::range(&state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
+    let status = params::status(q.status.as_deref())?;
+    let kind = params::kind(q.kind.as_deref())?;
+    let org = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let filter =
         Filter { scope: s.scope(), organization: org, from, to, by_executed: false, status, kind, search: None };
 

@@ -4,11 +4,9 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use shared::dto::transactions::{TransactionDetail, TransactionPage};
-use shared::ids::{OperationId, OrganizationId};
-use shared::{ErrorCode, OperationStatus, OperationType};
-use time::Date;
-use time::macros::format_description;
+use shared::ids::OperationId;
 
+use super::params::{self, invalid};
 use crate::auth::extract::CabinetUser;
 use crate::db::{self, transactions::Filter};
 use crate::error::ApiError;
@@ -32,63 +30,21 @@ pub struct ListQuery {
     per_page: Option<u32>,
 }
 
-fn invalid(param: &str, message: &str) -> ApiError {
-    ApiError::with_param(ErrorCode::InvalidRequest, message, param)
-}
-
-fn date(value: &str, param: &str) -> Result<Date, ApiError> {
-    Date::parse(value, format_description!("[year]-[month]-[day]")).map_err(|_| invalid(param, "dates are YYYY-MM-DD"))
-}
-
-/// Today in the user's zone.
-async fn today(state: &AppState, tz: &str) -> Result<Date, ApiError> {
-    let d: Date = sqlx::query_scalar("SELECT ($1::timestamptz AT TIME ZONE $2)::date")
-        .bind(state.clock.now())
-        .bind(tz)
-        .fetch_one(&state.db)
-        .await?;
-    Ok(d)
-}
-
 pub async fn list(
     state: web::Data<AppState>,
     CabinetUser(s): CabinetUser,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let tz = s.user.time_zone.clone();
-    let today = today(&state, &tz).await?;
-    let from = q.from.as_deref().map(|v| date(v, "from")).transpose()?.unwrap_or(today);
-    let to = q.to.as_deref().map(|v| date(v, "to")).transpose()?.unwrap_or(today);
-    if to < from {
-        return Err(invalid("to", "to must not be before from"));
-    }
-    let organization = match q.organization_id.as_deref().filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => {
-            let org: OrganizationId = v.parse().map_err(|_| ApiError::not_found())?;
-            if !db::organizations::in_scope(&state.db, s.scope(), org).await? {
-                return Err(ApiError::not_found());
-            }
-            Some(org)
-        }
-    };
+    let (from, to) = params::range(&state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
+    let organization = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let by_executed = match q.date_field.as_deref() {
         None | Some("created") => false,
         Some("executed") => true,
         Some(_) => return Err(invalid("date_field", "date_field is created or executed")),
     };
-    let status = q
-        .status
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| OperationStatus::parse(v).ok_or_else(|| invalid("status", "unknown status")))
-        .transpose()?;
-    let kind = q
-        .kind
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| OperationType::parse(v).ok_or_else(|| invalid("type", "unknown type")))
-        .transpose()?;
+    let status = params::status(q.status.as_deref())?;
+    let kind = params::kind(q.kind.as_deref())?;
     let search = q.q.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     if search.as_ref().is_some_and(|v| v.chars().count() > 128) {
         return Err(invalid("q", "the search is at most 128 characters"));

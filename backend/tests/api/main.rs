@@ -5,6 +5,7 @@ mod api_keys;
 mod auth;
 mod cards;
 mod cli;
+mod clients;
 mod docs;
 mod health;
 mod helpers;
