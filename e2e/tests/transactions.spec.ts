@@ -75,6 +75,8 @@ test('a notification can be sent again from the detail page', async ({ page, req
   await expect(event).toContainText('payment.succeeded');
   const before = Number((await event.locator('.muted', { hasText: 'Попыток' }).innerText()).replace(/\D/g, ''));
   await event.getByRole('button', { name: 'Отправить повторно' }).click();
-  await expect(event.locator('.muted', { hasText: 'Попыток' })).toHaveText(`Попыток: ${before + 1}`);
+  // The worker may add its own attempt meanwhile: the resend shows as a manual one.
   await expect(event).toContainText('вручную');
+  const after = Number((await event.locator('.muted', { hasText: 'Попыток' }).innerText()).replace(/\D/g, ''));
+  expect(after).toBeGreaterThan(before);
 });

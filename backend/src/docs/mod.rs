@@ -62,6 +62,7 @@ impl Modify for Security {
         crate::cabinet_api::auth::login,
         crate::cabinet_api::organizations::list,
         crate::cabinet_api::organizations::get,
+        crate::cabinet_api::reports::transactions_xlsx,
         crate::cabinet_api::admin::organizations::create,
         crate::cabinet_api::admin::organizations::update,
         crate::cabinet_api::admin::organizations::update_terminal,

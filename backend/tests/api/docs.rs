@@ -17,6 +17,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("/cabinet/api/v1/auth/login", &["post"]),
     ("/cabinet/api/v1/organizations", &["get"]),
     ("/cabinet/api/v1/organizations/{id}", &["get"]),
+    ("/cabinet/api/v1/reports/transactions.xlsx", &["get"]),
     ("/cabinet/api/v1/admin/organizations", &["post"]),
     ("/cabinet/api/v1/admin/organizations/{id}", &["patch"]),
     ("/cabinet/api/v1/admin/organizations/{id}/terminals/{type}", &["patch"]),
