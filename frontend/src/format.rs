@@ -20,15 +20,7 @@ pub fn date(d: &Date) -> String {
 
 /// `10 000` (non-breaking space between thousands).
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    out
+    shared::format::count_ru(n)
 }
 
 /// `28.11.2026 15:00:05` in the browser's zone (for times the server did not render).

@@ -84,24 +84,11 @@ pub mod transactions {
     pub const NEXT: &str = "Следующая страница";
 
     pub fn status(s: OperationStatus) -> &'static str {
-        match s {
-            OperationStatus::Created => "Создан",
-            OperationStatus::Authentication => "Аутентификация",
-            OperationStatus::Processing => "В обработке",
-            OperationStatus::Succeeded => "Успешно",
-            OperationStatus::Failed => "Ошибка",
-            OperationStatus::PartiallyRefunded => "Частичный возврат",
-            OperationStatus::Refunded => "Возврат",
-        }
+        shared::format::status_ru(s)
     }
 
     pub fn kind(t: OperationType) -> &'static str {
-        match t {
-            OperationType::Ecom => "ECOM",
-            OperationType::Aft => "AFT",
-            OperationType::Oct => "OCT",
-            OperationType::Refund => "Возврат",
-        }
+        shared::format::type_ru(t)
     }
 
     /// Why an operation failed, for people.

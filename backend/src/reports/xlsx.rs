@@ -9,6 +9,7 @@ use futures_util::TryStreamExt;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Chart, ChartType, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use shared::format::{status_ru, type_ru};
 use shared::{OperationStatus, OperationType};
 use sqlx::{Postgres, QueryBuilder, Transaction};
 use time::PrimitiveDateTime;
@@ -172,8 +173,8 @@ pub fn write_with_limit(
         if let Some(t) = r.executed_local {
             sheet.write_datetime_with_format(row, 2, excel_time(t)?, &f.date)?;
         }
-        sheet.write_string(row, 3, crate_type_label(r.kind))?;
-        sheet.write_string(row, 4, status_label(r.status))?;
+        sheet.write_string(row, 3, type_ru(r.kind))?;
+        sheet.write_string(row, 4, status_ru(r.status))?;
         sheet.write_number_with_format(row, 5, r.amount.to_f64().unwrap_or_default(), &f.money)?;
         sheet.write_number_with_format(row, 6, r.fee.to_f64().unwrap_or_default(), &f.money)?;
         sheet.write_string(row, 7, &r.currency)?;
@@ -206,27 +207,6 @@ pub fn write_with_limit(
     Ok((file, written))
 }
 
-fn crate_type_label(t: OperationType) -> &'static str {
-    match t {
-        OperationType::Ecom => "ECOM",
-        OperationType::Aft => "AFT",
-        OperationType::Oct => "OCT",
-        OperationType::Refund => "Возврат",
-    }
-}
-
-fn status_label(s: OperationStatus) -> &'static str {
-    match s {
-        OperationStatus::Created => "Создан",
-        OperationStatus::Authentication => "Аутентификация",
-        OperationStatus::Processing => "В обработке",
-        OperationStatus::Succeeded => "Успешно",
-        OperationStatus::Failed => "Ошибка",
-        OperationStatus::PartiallyRefunded => "Частичный возврат",
-        OperationStatus::Refunded => "Возврат",
-    }
-}
-
 fn summary(workbook: &mut Workbook, totals: &Totals, title: &str, f: &Formats) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("Сводка")?;
@@ -238,8 +218,8 @@ fn summary(workbook: &mut Workbook, totals: &Totals, title: &str, f: &Formats) -
     let mut row = 2;
     let mut status_rows = (0, 0);
     for (heading, entries) in [
-        ("По статусам", totals.by_status.iter().map(|(k, v)| (status_label(*k), *v)).collect::<Vec<_>>()),
-        ("По типам", totals.by_type.iter().map(|(k, v)| (crate_type_label(*k), *v)).collect::<Vec<_>>()),
+        ("По статусам", totals.by_status.iter().map(|(k, v)| (status_ru(*k), *v)).collect::<Vec<_>>()),
+        ("По типам", totals.by_type.iter().map(|(k, v)| (type_ru(*k), *v)).collect::<Vec<_>>()),
     ] {
         for (col, h) in [heading, "Количество", "Сумма", "Комиссия"].iter().enumerate() {
             sheet.write_string_with_format(row, col as u16, *h, &f.header)?;
