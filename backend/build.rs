@@ -1,4 +1,5 @@
-// Rebuild when a migration is added: `sqlx::migrate!` embeds the folder at compile time.
+// Rebuild when a migration is added: `sqlx::migrate!` embeds the folders at compile time.
 fn main() {
     println!("cargo:rerun-if-changed=../migrations");
+    println!("cargo:rerun-if-changed=src/sandbox_bank/migrations");
 }

@@ -32,7 +32,16 @@ export default defineConfig({
     { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
     { name: 'phone', use: { ...devices['Pixel 7'], defaultBrowserType: 'chromium' } },
   ],
-  webServer: {
+  webServer: [{
+    // The sandbox bank: its own process over its own database, on the gateway's port + 1.
+    command: `${root}/target/debug/clickpay sandbox-bank --port ${port + 1}`,
+    url: `http://127.0.0.1:${port + 1}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { SANDBOX_BANK_DATABASE_URL: process.env.E2E_BANK_DATABASE_URL ?? '', RUST_LOG: 'warn' },
+  }, {
     command: `${root}/target/debug/clickpay serve`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
@@ -44,10 +53,11 @@ export default defineConfig({
       PORT: String(port),
       CLICKPAY__DATA_DIR: process.env.E2E_DATA_DIR ?? '/tmp/clickpay-e2e',
       CLICKPAY__SERVER__STATIC_DIR: `${root}/dist`,
+      CLICKPAY_ACQUIRER_URL: `http://127.0.0.1:${port + 1}`,
       CLICKPAY__SERVER__ALLOW_PRIVATE_WEBHOOK_TARGETS: 'true',
       CLICKPAY__RATE_LIMITS__LOGIN_PER_ACCOUNT_PER_MINUTE: '100',
       CLICKPAY__RATE_LIMITS__LOGIN_PER_IP_PER_MINUTE: '300',
       RUST_LOG: 'warn',
     },
-  },
+  }],
 });

@@ -142,12 +142,66 @@ psql_admin() {
   "$psql" "$url" -v ON_ERROR_STOP=1 -qtA "$@"
 }
 
+# --- The sandbox bank ----------------------------------------------------------------------
+
+# The bank's own database and role in the local cluster; exports SANDBOX_BANK_DATABASE_URL. The
+# gateway's role is given no grant on it (PUBLIC's CONNECT is revoked).
+bank_database() {
+  if [ -n "${SANDBOX_BANK_DATABASE_URL:-}" ]; then return 0; fi
+  local pwfile="$DATA_DIR/bank-pg-password" pw hostport
+  [ -s "$pwfile" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$pwfile")
+  pw="$(cat "$pwfile")"
+  psql_admin -c "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clickpay_bank') THEN
+        CREATE ROLE clickpay_bank LOGIN PASSWORD '$pw';
+      ELSE ALTER ROLE clickpay_bank LOGIN PASSWORD '$pw'; END IF; END \$\$"
+  psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'clickpay_bank'" | grep -q 1 \
+    || psql_admin -c "CREATE DATABASE clickpay_bank OWNER clickpay_bank"
+  psql_admin -c "REVOKE ALL ON DATABASE clickpay_bank FROM PUBLIC"
+  hostport="${DATABASE_URL#*@}"; hostport="${hostport%%/*}"
+  export SANDBOX_BANK_DATABASE_URL="postgres://clickpay_bank:$pw@$hostport/clickpay_bank"
+}
+
+# Starts the sandbox bank on $SANDBOX_BANK_PORT (default: the gateway's port + 1), unless
+# CLICKPAY_ACQUIRER_URL points the gateway at another bank. A bank left running by an earlier
+# start is stopped first, so the bank always runs the binary just built; its ledger is in its
+# database, so a restart loses nothing.
+start_bank() {
+  if [ -n "${CLICKPAY_ACQUIRER_URL:-}" ]; then log "using the bank at $CLICKPAY_ACQUIRER_URL"; return 0; fi
+  local port="${SANDBOX_BANK_PORT:-$(( ${PORT:-8080} + 1 ))}" pidfile="$DATA_DIR/sandbox-bank.pid" pid
+  command -v curl >/dev/null || ensure_apt curl
+  bank_database
+  if [ -f "$pidfile" ]; then
+    pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q sandbox-bank; then
+      log "stopping the sandbox bank left running (pid $pid)"
+      kill "$pid"; for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$pidfile"
+  fi
+  if curl -fsS -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+    die "port $port is taken by another process: set SANDBOX_BANK_PORT or CLICKPAY_ACQUIRER_URL"
+  fi
+  log "starting the sandbox bank on 127.0.0.1:$port"
+  SANDBOX_BANK_PORT="$port" nohup "$ROOT/target/debug/clickpay" sandbox-bank >> "$DATA_DIR/sandbox-bank.log" 2>&1 &
+  echo $! > "$pidfile"
+  for _ in $(seq 100); do
+    curl -fsS -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || die "the sandbox bank did not start: see $DATA_DIR/sandbox-bank.log"
+    sleep 0.2
+  done
+  export CLICKPAY_ACQUIRER_URL="http://127.0.0.1:$port" SANDBOX_BANK_PORT="$port"
+}
+
 # The browser tests: a fresh database with the demo seed, the real server on the built SPA.
 run_e2e() {
   log "browser tests"
   local e2e_db_url="${DATABASE_URL%/*}/clickpay_e2e" e2e_data
   psql_admin -c "DROP DATABASE IF EXISTS clickpay_e2e WITH (FORCE)"
   psql_admin -c "CREATE DATABASE clickpay_e2e"
+  psql_admin -c "DROP DATABASE IF EXISTS clickpay_e2e_bank WITH (FORCE)"
+  psql_admin -c "CREATE DATABASE clickpay_e2e_bank"
+  export E2E_BANK_DATABASE_URL="${DATABASE_URL%/*}/clickpay_e2e_bank"
   e2e_data="$(mktemp -d)"
   export CLICKPAY_E2E_PASSWORD="E2e-password-$(date +%s)"
   (

@@ -55,9 +55,37 @@ pub enum Command {
         #[arg(long)]
         no_history: bool,
     },
+    /// Run the sandbox bank: its own HTTP API over its own database (see `sandbox_bank`).
+    SandboxBank {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, env = "SANDBOX_BANK_PORT", default_value_t = 8081)]
+        port: u16,
+        /// The bank's own database (never the gateway's).
+        #[arg(long, env = "SANDBOX_BANK_DATABASE_URL", hide_env_values = true)]
+        database_url: String,
+        /// How long a request that the fault settings leave unanswered is held, in seconds.
+        #[arg(long, default_value_t = 120)]
+        hang_seconds: u64,
+        /// Exit when standard input closes (test harnesses).
+        #[arg(long)]
+        exit_with_stdin: bool,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // The bank is another system: it reads none of the gateway's settings.
+    if let Command::SandboxBank { host, port, database_url, hang_seconds, exit_with_stdin } = cli.command {
+        let hang = std::time::Duration::from_secs(hang_seconds);
+        return crate::sandbox_bank::serve(crate::sandbox_bank::BankOptions {
+            host,
+            port,
+            database_url,
+            hang,
+            exit_with_stdin,
+        })
+        .await;
+    }
     let settings = Settings::load()?;
     match cli.command {
         Command::Serve => {
@@ -82,6 +110,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate { operations, organizations, years, seed, no_history } => {
             generate(&settings, operations, organizations, years, seed, !no_history).await?;
         }
+        Command::SandboxBank { .. } => anyhow::bail!("the sandbox bank is started above"),
         Command::SeedDemo => {
             let pool = db::pool(&settings.database)?;
             match crate::seed::seed_demo(&pool, &settings).await? {

@@ -45,6 +45,11 @@ authentication_timeout_minutes = 15
 hosted_page_timeout_minutes = 30
 idempotency_retention_hours = 24
 
+[acquirer]
+# The bank's base URL; unset: the sandbox bank on the gateway's port + 1.
+timeout_seconds = 10
+bank_name = "АО БАНК «СНГБ»"
+
 [workers]
 enabled = true
 poll_interval_ms = 1000
@@ -81,6 +86,7 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     pub lockout: LockoutSettings,
     pub payments: PaymentSettings,
+    pub acquirer: AcquirerSettings,
     pub workers: WorkerSettings,
     pub webhooks: WebhookSettings,
     /// The demo users' password (`CLICKPAY_DEMO_PASSWORD`); generated when unset.
@@ -157,6 +163,18 @@ pub struct PaymentSettings {
     pub idempotency_retention_hours: i64,
 }
 
+/// The bank connector.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AcquirerSettings {
+    /// The bank's base URL (`CLICKPAY_ACQUIRER_URL`).
+    pub url: Option<String>,
+    /// One bank call, connection included; shorter than the idempotency lock timeout.
+    pub timeout_seconds: u64,
+    pub bank_name: String,
+    /// Sent as `X-Sandbox-Label`, so the sandbox bank's fault rules can pick this node's calls.
+    pub label: Option<String>,
+}
+
 /// Background work: settlement, expiries, purges (and webhook delivery).
 #[derive(Debug, Clone, Deserialize)]
 pub struct WorkerSettings {
@@ -194,6 +212,7 @@ impl Settings {
             ("PORT", "server.port"),
             ("CLICKPAY_PUBLIC_URL", "server.public_url"),
             ("CLICKPAY_DEMO_PASSWORD", "demo_password"),
+            ("CLICKPAY_ACQUIRER_URL", "acquirer.url"),
         ] {
             if let Ok(v) = std::env::var(var) {
                 builder = builder.set_override(key, v)?;
@@ -217,6 +236,14 @@ impl Settings {
         match &self.server.public_url {
             Some(u) => u.trim_end_matches('/').to_owned(),
             None => format!("http://{}:{}", self.server.host, bound_port),
+        }
+    }
+
+    /// The bank's base URL: `acquirer.url`, else the sandbox bank on the gateway's port + 1.
+    pub fn acquirer_url(&self, bound_port: u16) -> String {
+        match &self.acquirer.url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://127.0.0.1:{}", bound_port.saturating_add(1)),
         }
     }
 
@@ -245,6 +272,10 @@ impl Settings {
             && self.environment == RunMode::Production
         {
             return Err("webhooks.retry_schedule_seconds must span at least 24 hours".into());
+        }
+        // A bank call must end before a retry of its request may take the idempotency key over.
+        if self.acquirer.timeout_seconds == 0 || self.acquirer.timeout_seconds > 20 {
+            return Err("acquirer.timeout_seconds must be within 1..=20".into());
         }
         if self.session.idle_timeout_minutes <= 0 || self.session.idle_timeout_minutes > 15 {
             return Err("session.idle_timeout_minutes must be within 1..=15".into());

@@ -18,6 +18,7 @@ pub mod payment_api;
 pub mod rate_limit;
 pub mod reports;
 pub mod routes;
+pub mod sandbox_bank;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -8,7 +8,7 @@ use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use crate::acquirer::Acquirer;
-use crate::acquirer::sandbox::Sandbox;
+use crate::acquirer::http::{HttpAcquirer, HttpAcquirerConfig};
 use crate::auth::merchant::require_api_key;
 use crate::configuration::Settings;
 use crate::domain::clock::{Clock, SystemClock};
@@ -37,23 +37,15 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
-        Self::build_with(settings, clock, Arc::new(Sandbox::new())).await
+        Self::build_full(settings, clock, None, Arc::new(SystemResolver)).await
     }
 
-    /// Builds with a given clock and bank connector (tests hold on to both).
-    pub async fn build_with(
-        settings: Settings,
-        clock: Arc<dyn Clock>,
-        acquirer: Arc<dyn Acquirer>,
-    ) -> anyhow::Result<Application> {
-        Self::build_full(settings, clock, acquirer, Arc::new(SystemResolver)).await
-    }
-
-    /// Builds with every outside dependency given: clock, bank, and name resolution.
+    /// Builds with every outside dependency given: clock, bank connector (by default the HTTP
+    /// connector to `acquirer.url`), and name resolution.
     pub async fn build_full(
         settings: Settings,
         clock: Arc<dyn Clock>,
-        acquirer: Arc<dyn Acquirer>,
+        acquirer: Option<Arc<dyn Acquirer>>,
         resolver: Arc<dyn HostResolver>,
     ) -> anyhow::Result<Application> {
         settings.validate().map_err(anyhow::Error::msg)?;
@@ -62,6 +54,15 @@ impl Application {
         let port = listener.local_addr()?.port();
         let public_url: Arc<str> = Arc::from(settings.public_url(port));
         let keys = Arc::new(Keys::resolve(&settings)?);
+        let acquirer = match acquirer {
+            Some(a) => a,
+            None => Arc::new(HttpAcquirer::new(HttpAcquirerConfig {
+                url: settings.acquirer_url(port),
+                bank_name: settings.acquirer.bank_name.clone(),
+                timeout: std::time::Duration::from_secs(settings.acquirer.timeout_seconds),
+                label: settings.acquirer.label.clone(),
+            })?),
+        };
         let limits = Arc::new(Limits::new(&settings.rate_limits));
         let notifier =
             Arc::new(Notifier::new(&settings.webhooks, settings.server.allow_private_webhook_targets, resolver)?);

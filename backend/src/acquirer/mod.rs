@@ -1,27 +1,34 @@
-//! The seam where a bank plugs in. Every call carries our own deterministic reference, so a
-//! retried call can never authorize twice; a timeout is not a failure but `Pending`, settled
-//! later by asking for the status with the same reference.
+//! The seam where a bank plugs in. Every call carries our own deterministic reference (the
+//! operation's id), so a retried call can never book twice; a timeout is not a failure but
+//! `Pending`, settled later by asking for the status of the same (reference, kind).
 
-pub mod sandbox;
+pub mod http;
 
 use async_trait::async_trait;
 use shared::Amount;
 
 use crate::domain::card::CardNumber;
 
-/// What the gateway asks the bank to do with a card.
+/// What the bank books under a reference. A hold, its capture and its release share the
+/// payment's reference and differ by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Take money from the card (ecom, aft).
+pub enum BookingKind {
+    /// Take money from the card (a one-stage ecom or aft payment).
     Debit,
     /// Send money to the card (oct).
     Credit,
+    /// Hold money on the card (a two-stage payment).
+    Hold,
+    Capture,
+    Release,
+    Refund,
 }
 
 #[derive(Debug)]
 pub struct AuthorizeRequest<'a> {
     pub reference: &'a str,
-    pub direction: Direction,
+    /// `Debit`, `Credit` or `Hold`.
+    pub kind: BookingKind,
     pub card: &'a CardNumber,
     pub amount: Amount,
     pub currency: &'a str,
@@ -33,7 +40,6 @@ pub struct AuthorizeRequest<'a> {
 pub struct RefundRequest<'a> {
     pub reference: &'a str,
     pub payment_reference: &'a str,
-    pub card_mask: Option<&'a str>,
     pub amount: Amount,
     pub currency: &'a str,
 }
@@ -52,6 +58,8 @@ pub enum Outcome {
     ChallengeRequired,
     /// No answer in time: ask again later with the same reference.
     Pending,
+    /// The bank has nothing booked under this (reference, kind): the request never reached it.
+    Unknown,
 }
 
 /// A bank connector.
@@ -61,8 +69,15 @@ pub trait Acquirer: Send + Sync {
     fn bank_name(&self) -> &str;
     async fn authorize(&self, req: AuthorizeRequest<'_>) -> anyhow::Result<Outcome>;
     /// The result of the payer's 3-D Secure challenge for an authorization that asked for one.
-    async fn complete_challenge(&self, reference: &str, passed: bool) -> anyhow::Result<Outcome>;
-    /// Asks again about an operation that was left `Pending`.
-    async fn status(&self, reference: &str) -> anyhow::Result<Outcome>;
+    async fn complete_challenge(&self, reference: &str, kind: BookingKind, passed: bool) -> anyhow::Result<Outcome>;
+    /// What the bank booked under (reference, kind), or `Unknown`.
+    async fn status(&self, reference: &str, kind: BookingKind) -> anyhow::Result<Outcome>;
+    /// Makes sure a request that never arrived cannot book later: declines (reference, kind)
+    /// unless something is booked there, and answers what stands.
+    async fn void(&self, reference: &str, kind: BookingKind) -> anyhow::Result<Outcome>;
     async fn refund(&self, req: RefundRequest<'_>) -> anyhow::Result<Outcome>;
+    /// Takes `amount` (at most the hold) of the hold under `reference`; the rest is released.
+    async fn capture(&self, reference: &str, amount: Amount) -> anyhow::Result<Outcome>;
+    /// Releases the whole hold under `reference`.
+    async fn release(&self, reference: &str) -> anyhow::Result<Outcome>;
 }

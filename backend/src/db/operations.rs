@@ -89,9 +89,10 @@ pub struct NewOperation {
     pub created_at: OffsetDateTime,
 }
 
-/// Our reference at the acquirer: derived from the operation id, so every retry reuses it.
+/// Our reference at the acquirer: the operation's own id (api-contract.md, "The sandbox bank"),
+/// so every retry reuses it and the bank's register matches our operations one to one.
 pub fn acquirer_reference(id: OperationId) -> String {
-    format!("cp_{}", id.0.simple())
+    id.to_string()
 }
 
 pub async fn insert(tx: &mut Transaction<'_, Postgres>, op: &NewOperation) -> anyhow::Result<()> {

@@ -182,7 +182,7 @@ pub async fn create_organizations(pool: &PgPool, count: u32, at: OffsetDateTime)
             &db::organizations::NewOrganization {
                 name: &name,
                 inn: &inn,
-                bank_name: crate::acquirer::sandbox::BANK_NAME,
+                bank_name: crate::sandbox_bank::BANK_NAME,
                 notification_url: None,
                 webhook_secret: &crate::webhooks::generate_secret(),
                 registered_on: Some(at.date()),

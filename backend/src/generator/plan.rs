@@ -9,11 +9,12 @@ use shared::{Amount, OperationStatus as S, OperationType as T, TerminalType};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::acquirer::sandbox::bank_transaction_id;
 use crate::db::operations::acquirer_reference;
 use crate::domain::card::CardNumber;
 use crate::domain::fees::Tariff;
 use crate::domain::status;
+use crate::sandbox_bank::cards::bank_transaction_id;
+use crate::sandbox_bank::wire::EntryType;
 
 /// A terminal an organization can transact on, with its tariff.
 #[derive(Debug, Clone)]
@@ -213,7 +214,9 @@ pub fn plan<R: Rng>(
         card_holder: HOLDERS[rng.gen_range(0..HOLDERS.len())],
         card_exp: (rng.gen_range(1..=12), rng.gen_range(2027..=2031)),
         bank_name: org.bank_name.clone(),
-        bank_transaction_id: error.is_none().then(|| bank_transaction_id(&reference)),
+        bank_transaction_id: error.is_none().then(|| {
+            bank_transaction_id(&reference, if kind == T::Oct { EntryType::Credit } else { EntryType::Debit })
+        }),
         error,
         created_at: created,
         executed_at: executed,
@@ -298,7 +301,7 @@ fn refunds<R: Rng>(rng: &mut R, payment: &mut PlannedOperation, to: OffsetDateTi
             card_holder: payment.card_holder,
             card_exp: payment.card_exp,
             bank_name: payment.bank_name.clone(),
-            bank_transaction_id: (!failed).then(|| bank_transaction_id(&acquirer_reference(id))),
+            bank_transaction_id: (!failed).then(|| bank_transaction_id(&acquirer_reference(id), EntryType::Refund)),
             error,
             created_at: at,
             executed_at: executed,

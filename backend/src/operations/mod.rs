@@ -115,7 +115,8 @@ pub async fn apply_locked(
             .await?
         }
         Outcome::ChallengeRequired => anyhow::bail!("the bank asked for a challenge in status {}", row.status),
-        Outcome::Pending => {
+        // Unknown here (never asked of a first call) waits like Pending; settlement resolves it.
+        Outcome::Pending | Outcome::Unknown => {
             let next = Some(now + Duration::seconds(state.settings.payments.settle_delay_seconds));
             if row.status == S::Processing {
                 sqlx::query("UPDATE operations SET next_settle_at = $2 WHERE id = $1")

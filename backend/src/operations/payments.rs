@@ -8,7 +8,7 @@ use shared::{Amount, ErrorCode, OperationStatus, OperationType, TerminalType};
 use time::Duration;
 
 use super::{apply_outcome, outcome_or_pending};
-use crate::acquirer::{AuthorizeRequest, Direction};
+use crate::acquirer::{AuthorizeRequest, BookingKind};
 use crate::db::card_tokens::{self, CardTokenRow, NewCardToken};
 use crate::db::operations::{self, NewOperation, OperationRow};
 use crate::db::organizations::{self, TerminalTariff};
@@ -199,7 +199,7 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) 
         .acquirer
         .authorize(AuthorizeRequest {
             reference: &reference,
-            direction: Direction::Debit,
+            kind: BookingKind::Debit,
             card: &pan,
             amount: op.amount,
             currency: &op.currency,

@@ -8,7 +8,7 @@ use time::Duration;
 
 use super::payments::{usable_terminal, usable_token};
 use super::{apply_outcome, outcome_or_pending};
-use crate::acquirer::{AuthorizeRequest, Direction};
+use crate::acquirer::{AuthorizeRequest, BookingKind};
 use crate::db::operations::{self, NewOperation, OperationRow};
 use crate::domain::card::CardNumber;
 use crate::error::ApiError;
@@ -82,7 +82,7 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PayoutInput) -
         .acquirer
         .authorize(AuthorizeRequest {
             reference: &reference,
-            direction: Direction::Credit,
+            kind: BookingKind::Credit,
             card: &number,
             amount: op.amount,
             currency: &op.currency,

@@ -101,7 +101,6 @@ pub async fn create(
         .refund(RefundRequest {
             reference: &reference,
             payment_reference: &payment.acquirer_reference,
-            card_mask: payment.card_mask.as_deref(),
             amount,
             currency: &payment.currency,
         })

@@ -7,6 +7,7 @@ use shared::{OperationStatus as S, OperationType as T};
 use time::Duration;
 
 use super::{apply_outcome, move_to, outcome_or_pending};
+use crate::acquirer::{BookingKind, Outcome, RefundRequest};
 use crate::db::operations::{self, Change};
 use crate::state::AppState;
 
@@ -29,12 +30,67 @@ pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
     .fetch_all(&state.db)
     .await?;
     for (id, kind, reference) in &due {
-        let outcome = state.acquirer.status(reference).await;
-        if let Err(e) = apply_outcome(state, *id, outcome_or_pending(outcome)).await {
+        let outcome = match resolve(state, *id, *kind, reference).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::warn!(error = ?e, operation = %id, "the bank could not be asked; trying again later");
+                Outcome::Pending
+            }
+        };
+        if let Err(e) = apply_outcome(state, *id, outcome).await {
             tracing::error!(error = ?e, operation = %id, kind = %kind, "settlement failed");
         }
     }
     Ok(due.len())
+}
+
+/// The kind the bank booked an operation under.
+pub fn booking_kind(kind: T) -> BookingKind {
+    match kind {
+        T::Oct => BookingKind::Credit,
+        T::Refund => BookingKind::Refund,
+        T::Ecom | T::Aft => BookingKind::Debit,
+    }
+}
+
+/// Learns how the bank ended an operation. What the bank never received is settled by the
+/// contract's rule: a payment is voided (it cannot be sent again without the CVC) and fails with
+/// `bank_unavailable`; a refund is sent again under the same reference.
+async fn resolve(state: &AppState, id: OperationId, kind: T, reference: &str) -> anyhow::Result<Outcome> {
+    let booking = booking_kind(kind);
+    let outcome = state.acquirer.status(reference, booking).await?;
+    if outcome != Outcome::Unknown {
+        return Ok(outcome);
+    }
+    match kind {
+        T::Ecom | T::Aft => Ok(match state.acquirer.void(reference, booking).await? {
+            Outcome::Declined { code, .. } if code == "voided" => Outcome::Declined {
+                code: "bank_unavailable".to_owned(),
+                message: "The bank did not receive the payment; the card was not charged.".to_owned(),
+            },
+            other => other,
+        }),
+        T::Refund => {
+            let refund =
+                operations::find(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("refund {id} vanished"))?;
+            let parent = refund.parent_id.ok_or_else(|| anyhow::anyhow!("refund {id} without a payment"))?;
+            let payment = operations::find(&state.db, parent)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("payment {parent} vanished"))?;
+            let sent = state
+                .acquirer
+                .refund(RefundRequest {
+                    reference,
+                    payment_reference: &payment.acquirer_reference,
+                    amount: refund.amount,
+                    currency: &refund.currency,
+                })
+                .await;
+            Ok(outcome_or_pending(sent))
+        }
+        // The payout's card number is not kept, so it cannot be sent again yet: it waits.
+        T::Oct => Ok(Outcome::Pending),
+    }
 }
 
 /// Fails payments whose payer step expired: an open 3-D Secure challenge

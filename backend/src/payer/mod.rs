@@ -11,7 +11,7 @@ use serde::Deserialize;
 use shared::ids::OperationId;
 use shared::{OperationStatus as S, OperationType};
 
-use crate::acquirer::{AuthorizeRequest, Direction};
+use crate::acquirer::{AuthorizeRequest, BookingKind};
 use crate::db::operations::{self, OperationRow};
 use crate::domain::card::{self, CardNumber};
 use crate::error::ApiError;
@@ -162,7 +162,7 @@ async fn challenge_submit(
         return Ok(after_action(&row, &merchant));
     }
     let passed = form.code.trim() == SANDBOX_OTP;
-    let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, passed).await;
+    let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, BookingKind::Debit, passed).await;
     let row = apply_locked(&state, &mut tx, row, outcome_or_pending(outcome)).await?;
     tx.commit().await?;
     Ok(after_action(&row, &merchant))
@@ -284,7 +284,7 @@ async fn pay_submit(
         .acquirer
         .authorize(AuthorizeRequest {
             reference: &row.acquirer_reference,
-            direction: Direction::Debit,
+            kind: BookingKind::Debit,
             card: &number,
             amount: row.amount,
             currency: &row.currency,

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
+use crate::bank::{BankClient, shared_bank_url};
 pub use crate::clients::{Cabinet, Merchant, assert_error, json, payment_body};
-use clickpay::acquirer::sandbox::Sandbox;
 use clickpay::auth::password;
 use clickpay::configuration::Settings;
 use clickpay::db;
@@ -65,8 +65,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     pub static_dir: tempfile::TempDir,
-    /// The sandbox bank, to count authorizations.
-    pub bank: Arc<Sandbox>,
+    /// The sandbox bank this app talks to (shared by the tests of a run).
+    pub bank: BankClient,
     /// The app's state, to run the background jobs by hand.
     pub state: AppState,
 }
@@ -96,7 +96,9 @@ pub async fn spawn_app_full(
     let static_dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(static_dir.path().join("index.html"), FAKE_INDEX).expect("write index");
     std::fs::write(static_dir.path().join("app.css"), "body{}").expect("write css");
+    let bank_url = shared_bank_url().await;
     let mut settings = Settings::with_overrides(&[
+        ("acquirer.url", &bank_url),
         ("database.url", &database_url),
         ("server.port", "0"),
         ("server.static_dir", static_dir.path().to_str().expect("utf-8 path")),
@@ -112,8 +114,8 @@ pub async fn spawn_app_full(
     .expect("settings");
     adjust(&mut settings);
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-28 12:00 UTC)));
-    let bank = Arc::new(Sandbox::new());
-    let app = Application::build_full(settings, clock.clone(), bank.clone(), resolver).await.expect("build app");
+    let bank = BankClient::shared().await;
+    let app = Application::build_full(settings, clock.clone(), None, resolver).await.expect("build app");
     let port = app.port();
     let db = app.state().db.clone();
     let state = app.state().clone();
@@ -138,6 +140,21 @@ pub async fn spawn_app_full(
 }
 
 impl TestApp {
+    /// How many authorizations (debits and credits) of this app's operations reached the bank.
+    pub async fn bank_authorizations(&self) -> i32 {
+        let refs: Vec<(String, String)> = sqlx::query_as(
+            "SELECT acquirer_reference, type::text FROM operations WHERE type IN ('ecom', 'aft', 'oct')",
+        )
+        .fetch_all(&self.db)
+        .await
+        .expect("operations");
+        let mut n = 0;
+        for (reference, kind) in refs {
+            n += self.bank.requests(&reference, if kind == "oct" { "credit" } else { "debit" }).await;
+        }
+        n
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

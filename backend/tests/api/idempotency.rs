@@ -18,7 +18,7 @@ async fn a_replay_is_byte_identical_and_marked() {
     assert_eq!(second.status(), 201);
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     assert_eq!(second.bytes().await.expect("body"), first_bytes);
-    assert_eq!(app.bank.authorize_calls(), 1);
+    assert_eq!(app.bank_authorizations().await, 1);
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM operations").fetch_one(&app.db).await.expect("count");
     assert_eq!(count, 1);
 }
@@ -126,7 +126,7 @@ async fn twenty_concurrent_identical_posts_make_one_operation_and_one_bank_call(
     assert!(created >= 1);
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM operations").fetch_one(&app.db).await.expect("count");
     assert_eq!(count, 1);
-    assert_eq!(app.bank.authorize_calls(), 1);
+    assert_eq!(app.bank_authorizations().await, 1);
 }
 
 #[tokio::test]

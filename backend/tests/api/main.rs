@@ -1,8 +1,10 @@
 //! API tests: each spawns the real server on a random port over a fresh PostgreSQL database.
 
+mod acquirer;
 mod admin;
 mod api_keys;
 mod auth;
+mod bank;
 mod cards;
 mod cli;
 mod clients;
@@ -15,6 +17,7 @@ mod payer;
 mod payments;
 mod refunds;
 mod reports;
+mod sandbox_bank;
 mod schema;
 mod seed;
 mod spa;

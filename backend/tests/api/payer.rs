@@ -167,7 +167,7 @@ async fn concurrent_submits_of_the_hosted_page_charge_once() {
     for res in futures_util::future::join_all(submits).await {
         assert_eq!(res.status(), 303);
     }
-    assert_eq!(app.bank.authorize_calls(), 1);
+    assert_eq!(app.bank_authorizations().await, 1);
     let succeeded: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE type = 'payment.succeeded'")
         .fetch_one(&app.db)
         .await

@@ -95,7 +95,7 @@ async fn a_bank_timeout_stays_processing_until_the_settlement_worker_asks_again(
     assert_eq!(settled["status"], "succeeded");
     assert_eq!(settled["fee"], "45.00");
     assert!(settled["bank"]["transaction_id"].is_string());
-    assert_eq!(app.bank.authorize_calls(), 1, "settled by a status query, never a second authorization");
+    assert_eq!(app.bank_authorizations().await, 1, "settled by a status query, never a second authorization");
 }
 
 #[tokio::test]
@@ -201,7 +201,7 @@ async fn bad_input_gets_the_contracts_codes_and_changes_nothing() {
     assert_error(raw, 400, "invalid_request").await;
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM operations").fetch_one(&app.db).await.expect("count");
     assert_eq!(count, 0, "no bad request created an operation");
-    assert_eq!(app.bank.authorize_calls(), 0);
+    assert_eq!(app.bank_authorizations().await, 0);
 }
 
 #[tokio::test]
