@@ -45,6 +45,10 @@ authentication_timeout_minutes = 15
 hosted_page_timeout_minutes = 30
 idempotency_retention_hours = 24
 
+[idempotency]
+# A request silent this long loses its key to a retry (longer than any bank or pool timeout).
+lock_timeout_seconds = 30
+
 [acquirer]
 # The bank's base URL; unset: the sandbox bank on the gateway's port + 1.
 timeout_seconds = 10
@@ -53,6 +57,7 @@ bank_name = "АО БАНК «СНГБ»"
 [workers]
 enabled = true
 poll_interval_ms = 1000
+settlement_concurrency = 8
 
 [webhooks]
 timeout_seconds = 10
@@ -86,6 +91,7 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     pub lockout: LockoutSettings,
     pub payments: PaymentSettings,
+    pub idempotency: IdempotencySettings,
     pub acquirer: AcquirerSettings,
     pub workers: WorkerSettings,
     pub webhooks: WebhookSettings,
@@ -163,6 +169,11 @@ pub struct PaymentSettings {
     pub idempotency_retention_hours: i64,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdempotencySettings {
+    pub lock_timeout_seconds: i64,
+}
+
 /// The bank connector.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AcquirerSettings {
@@ -180,6 +191,8 @@ pub struct AcquirerSettings {
 pub struct WorkerSettings {
     pub enabled: bool,
     pub poll_interval_ms: u64,
+    /// Operations settled at once by one node (each may wait for the bank).
+    pub settlement_concurrency: usize,
 }
 
 /// Notification delivery.
@@ -276,6 +289,14 @@ impl Settings {
         // A bank call must end before a retry of its request may take the idempotency key over.
         if self.acquirer.timeout_seconds == 0 || self.acquirer.timeout_seconds > 20 {
             return Err("acquirer.timeout_seconds must be within 1..=20".into());
+        }
+        // A request may wait for a pooled connection, then for the bank, before it records
+        // anything: both must end before a retry may take its key over.
+        let longest_wait = self.acquirer.timeout_seconds + self.database.acquire_timeout_seconds;
+        if self.idempotency.lock_timeout_seconds <= longest_wait as i64 {
+            return Err(format!(
+                "idempotency.lock_timeout_seconds must exceed acquirer.timeout_seconds + database.acquire_timeout_seconds ({longest_wait})"
+            ));
         }
         if self.session.idle_timeout_minutes <= 0 || self.session.idle_timeout_minutes > 15 {
             return Err("session.idle_timeout_minutes must be within 1..=15".into());

@@ -1,7 +1,7 @@
 //! The card vault: a saved card's PAN is stored only as AES-256-GCM ciphertext with a fresh
 //! random nonce, plus an HMAC-SHA256 of the PAN (a different key) for finding a saved card.
 
-use aes_gcm::aead::{Aead, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
 use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
@@ -29,6 +29,26 @@ pub fn open(keys: &Keys, ciphertext: &[u8], nonce: &[u8]) -> anyhow::Result<Card
     let plain = cipher(keys)?
         .decrypt(&Nonce::from(nonce), ciphertext)
         .map_err(|_| anyhow::anyhow!("card decryption failed (wrong key or tampered data)"))?;
+    let pan = String::from_utf8(plain)?;
+    CardNumber::parse(&pan).map_err(|e| anyhow::anyhow!("stored card no longer parses: {e}"))
+}
+
+/// Seals a PAN bound to its row: `aad` (e.g. the row's id) must be given again to open it, so a
+/// ciphertext moved to another row does not open.
+pub fn seal_bound(keys: &Keys, pan: &CardNumber, aad: &[u8]) -> anyhow::Result<Sealed> {
+    let cipher = cipher(keys)?;
+    let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+    let ciphertext = cipher
+        .encrypt(&nonce, Payload { msg: pan.expose().as_bytes(), aad })
+        .map_err(|_| anyhow::anyhow!("card encryption failed"))?;
+    Ok(Sealed { ciphertext, nonce: nonce.into() })
+}
+
+pub fn open_bound(keys: &Keys, ciphertext: &[u8], nonce: &[u8], aad: &[u8]) -> anyhow::Result<CardNumber> {
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| anyhow::anyhow!("stored nonce has the wrong length"))?;
+    let plain = cipher(keys)?
+        .decrypt(&Nonce::from(nonce), Payload { msg: ciphertext, aad })
+        .map_err(|_| anyhow::anyhow!("card decryption failed (wrong key, wrong row or tampered data)"))?;
     let pan = String::from_utf8(plain)?;
     CardNumber::parse(&pan).map_err(|e| anyhow::anyhow!("stored card no longer parses: {e}"))
 }
@@ -65,6 +85,9 @@ mod tests {
         assert!(open(&keys, &tampered, &a.nonce).is_err());
         assert!(open(&Keys::random(), &a.ciphertext, &a.nonce).is_err());
         assert_eq!(pan_hash(&keys, &pan), pan_hash(&keys, &pan));
+        let bound = seal_bound(&keys, &pan, b"row-1").expect("seal");
+        assert_eq!(open_bound(&keys, &bound.ciphertext, &bound.nonce, b"row-1").expect("open"), pan);
+        assert!(open_bound(&keys, &bound.ciphertext, &bound.nonce, b"row-2").is_err(), "bound to its row");
         assert_ne!(pan_hash(&keys, &pan), pan_hash(&Keys::random(), &pan));
     }
 }

@@ -10,7 +10,8 @@ pub fn allowed(kind: T, from: Option<S>, to: S) -> bool {
             None => matches!(to, S::Created | S::Authentication | S::Processing | S::Succeeded | S::Failed),
             Some(S::Created) => matches!(to, S::Authentication | S::Processing | S::Succeeded | S::Failed),
             Some(S::Authentication) => matches!(to, S::Processing | S::Succeeded | S::Failed),
-            Some(S::Processing) => matches!(to, S::Succeeded | S::Failed),
+            // A payment goes to the bank as `processing`; the bank may then ask for 3-D Secure.
+            Some(S::Processing) => matches!(to, S::Authentication | S::Succeeded | S::Failed),
             Some(S::Succeeded) => matches!(to, S::PartiallyRefunded | S::Refunded),
             Some(S::PartiallyRefunded) => matches!(to, S::PartiallyRefunded | S::Refunded),
             Some(S::Failed | S::Refunded) => false,
@@ -47,7 +48,7 @@ mod tests {
             (None, &[S::Created, S::Authentication, S::Processing, S::Succeeded, S::Failed]),
             (Some(S::Created), &[S::Authentication, S::Processing, S::Succeeded, S::Failed]),
             (Some(S::Authentication), &[S::Processing, S::Succeeded, S::Failed]),
-            (Some(S::Processing), &[S::Succeeded, S::Failed]),
+            (Some(S::Processing), &[S::Authentication, S::Succeeded, S::Failed]),
             (Some(S::Succeeded), &[S::PartiallyRefunded, S::Refunded]),
             (Some(S::PartiallyRefunded), &[S::PartiallyRefunded, S::Refunded]),
             (Some(S::Failed), &[]),

@@ -1,17 +1,20 @@
 //! The payment flows: creating payments, payouts and refunds, and applying the bank's answers.
-//! Each operation is written before the bank is called (with our deterministic reference), so
-//! a crash in between leaves it for the settlement worker, never lost or charged twice.
+//! Recovery points: before any bank call the operation is committed in a state the settlement
+//! worker resolves (`processing`, with a next check after the connector's timeout), and no
+//! connection or row lock is held during the call. A crash anywhere leaves the operation for the
+//! worker, which asks the bank by (reference, type), never lost or charged twice.
 
+pub mod claim;
 pub mod objects;
 pub mod payments;
 pub mod payouts;
 pub mod refunds;
-pub mod settle;
 
 use shared::{OperationStatus as S, OperationType as T};
 use sqlx::{Postgres, Transaction};
 use time::Duration;
 
+use self::claim::Claim;
 use crate::acquirer::Outcome;
 use crate::db::operations::{self, Change, OperationRow};
 use crate::db::{self};
@@ -50,19 +53,36 @@ pub async fn move_to(
     if failed && let Some(token) = updated.card_token_id.filter(|_| !updated.recurring) {
         db::card_tokens::revoke_by_id(&mut **tx, token, now).await?;
     }
+    if updated.kind == T::Oct && matches!(to, S::Succeeded | S::Failed) {
+        // The payout's card number was kept sealed only until it is final.
+        db::sealed_cards::erase(&mut **tx, updated.id).await?;
+    }
     Ok(updated)
 }
 
-/// Applies the bank's answer to an operation. Answers for an operation that has already moved
-/// on are ignored, so applying the same answer twice changes nothing.
+/// When the settlement worker first looks at an operation whose bank call is about to start:
+/// after the connector has given up on that call.
+pub fn first_check(state: &AppState) -> time::OffsetDateTime {
+    let s = &state.settings;
+    state.clock.now() + Duration::seconds(s.acquirer.timeout_seconds as i64 + s.payments.settle_delay_seconds.max(1))
+}
+
+/// Applies the bank's answer to an operation, and saves the answer of the request that holds
+/// `claim` in the same transaction. Answers for an operation that has already moved on are
+/// ignored, so applying the same answer twice changes nothing.
 pub async fn apply_outcome(
     state: &AppState,
     id: shared::ids::OperationId,
     outcome: Outcome,
+    claim: Option<&Claim>,
 ) -> anyhow::Result<OperationRow> {
     let mut tx = state.db.begin().await?;
     let row = operations::lock(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("operation {id} not found"))?;
     let updated = apply_locked(state, &mut tx, row, outcome).await?;
+    if let Some(claim) = claim {
+        let answer = objects::answer(&updated, &state.public_url);
+        claim.complete(&mut *tx, 201, &answer, state.clock.now()).await?;
+    }
     tx.commit().await?;
     Ok(updated)
 }
@@ -103,7 +123,11 @@ pub async fn apply_locked(
             }
             done
         }
-        Outcome::ChallengeRequired if row.status == S::Created => {
+        // The first answer to an authorization (a processing payment whose challenge code was
+        // never sent: `action_expires_at` is empty until then).
+        Outcome::ChallengeRequired
+            if row.status == S::Created || (row.status == S::Processing && row.action_expires_at.is_none()) =>
+        {
             let expires = now + Duration::minutes(state.settings.payments.authentication_timeout_minutes);
             move_to(
                 state,
@@ -114,6 +138,7 @@ pub async fn apply_locked(
             )
             .await?
         }
+        Outcome::ChallengeRequired if row.status == S::Authentication => row,
         Outcome::ChallengeRequired => anyhow::bail!("the bank asked for a challenge in status {}", row.status),
         // Unknown here (never asked of a first call) waits like Pending; settlement resolves it.
         Outcome::Pending | Outcome::Unknown => {

@@ -120,3 +120,14 @@ pub fn to_json(row: &OperationRow, public_url: &str) -> serde_json::Value {
     };
     v.unwrap_or(serde_json::Value::Null)
 }
+
+/// The saved answer of a request that created this operation: its object, serialized once, so
+/// the first answer, the saved copy and every replay are the same bytes.
+pub fn answer(row: &OperationRow, public_url: &str) -> Vec<u8> {
+    let bytes = match row.kind {
+        OperationType::Ecom | OperationType::Aft => serde_json::to_vec(&payment(row, public_url)),
+        OperationType::Oct => serde_json::to_vec(&payout(row)),
+        OperationType::Refund => serde_json::to_vec(&refund(row)),
+    };
+    bytes.unwrap_or_default()
+}

@@ -7,7 +7,8 @@ use shared::ids::{OperationId, OrganizationId};
 use shared::{Amount, ErrorCode, OperationStatus, OperationType, TerminalType};
 use time::Duration;
 
-use super::{apply_outcome, outcome_or_pending};
+use super::claim::Claim;
+use super::{apply_outcome, first_check, objects, outcome_or_pending};
 use crate::acquirer::{AuthorizeRequest, BookingKind};
 use crate::db::card_tokens::{self, CardTokenRow, NewCardToken};
 use crate::db::operations::{self, NewOperation, OperationRow};
@@ -119,7 +120,16 @@ pub async fn save_card(
     Ok(saved.id)
 }
 
-pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) -> Result<OperationRow, ApiError> {
+/// Creates a payment. With a card it is committed as `processing` (the settlement worker's to
+/// resolve if this request dies) together with the idempotency key, then the bank is called with
+/// no connection held, then the outcome and the saved answer commit together. Without a card it
+/// waits for the payer on the hosted page.
+pub async fn create(
+    state: &AppState,
+    org: OrganizationId,
+    input: PaymentInput,
+    claim: &Claim,
+) -> Result<OperationRow, ApiError> {
     let terminal = usable_terminal(state, org, input.kind, input.amount).await?;
     let now = state.clock.now();
     let fee = terminal.tariff.fee_for(input.amount);
@@ -131,7 +141,11 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) 
         parent_id: None,
         terminal_id: Some(terminal.terminal_id),
         tariff_id: Some(terminal.tariff_id),
-        status: OperationStatus::Created,
+        status: if matches!(input.source, Source::Hosted) {
+            OperationStatus::Created
+        } else {
+            OperationStatus::Processing
+        },
         amount: input.amount,
         currency: input.currency.clone(),
         fee: fee.total,
@@ -152,9 +166,10 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) 
         return_url: input.return_url,
         customer_email: input.customer_email,
         customer_phone: input.customer_phone,
-        // Unfinished payer steps and lost bank answers both end here at the latest.
-        action_expires_at: Some(now + Duration::minutes(state.settings.payments.hosted_page_timeout_minutes)),
-        next_settle_at: None,
+        // Only the hosted page waits for the payer; a card goes to the bank at once.
+        action_expires_at: matches!(input.source, Source::Hosted)
+            .then(|| now + Duration::minutes(state.settings.payments.hosted_page_timeout_minutes)),
+        next_settle_at: (!matches!(input.source, Source::Hosted)).then(|| first_check(state)),
         metadata: input.metadata,
         created_at: now,
     };
@@ -189,11 +204,16 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) 
         }
     };
     operations::insert(&mut tx, &op).await?;
+    claim.attach(&mut *tx, Some(id)).await?;
+    let Some(pan) = pan else {
+        // Nothing goes to the bank yet: the answer is saved with the payment.
+        let row = operations::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
+        claim.complete(&mut *tx, 201, &objects::answer(&row, &state.public_url), now).await?;
+        tx.commit().await?;
+        return Ok(row);
+    };
     tx.commit().await?;
 
-    let Some(pan) = pan else {
-        return operations::find(&state.db, id).await?.ok_or_else(ApiError::not_found);
-    };
     let reference = operations::acquirer_reference(id);
     let outcome = state
         .acquirer
@@ -206,5 +226,5 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PaymentInput) 
             recurring,
         })
         .await;
-    Ok(apply_outcome(state, id, outcome_or_pending(outcome)).await?)
+    Ok(apply_outcome(state, id, outcome_or_pending(outcome), Some(claim)).await?)
 }

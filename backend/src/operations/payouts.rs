@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use shared::ids::{OperationId, OrganizationId};
 use shared::{Amount, OperationStatus, OperationType, TerminalType};
-use time::Duration;
 
+use super::claim::Claim;
 use super::payments::{usable_terminal, usable_token};
-use super::{apply_outcome, outcome_or_pending};
+use super::{apply_outcome, first_check, outcome_or_pending};
 use crate::acquirer::{AuthorizeRequest, BookingKind};
 use crate::db::operations::{self, NewOperation, OperationRow};
 use crate::domain::card::CardNumber;
@@ -28,7 +28,19 @@ pub struct PayoutInput {
     pub metadata: BTreeMap<String, String>,
 }
 
-pub async fn create(state: &AppState, org: OrganizationId, input: PayoutInput) -> Result<OperationRow, ApiError> {
+/// The associated data that binds a payout's sealed card to its operation.
+pub fn sealed_card_aad(id: OperationId) -> Vec<u8> {
+    format!("payout:{id}").into_bytes()
+}
+
+/// Creates a payout: committed as `processing` with its card number sealed and the idempotency
+/// key, then sent to the bank with no connection held, then the outcome and the answer commit.
+pub async fn create(
+    state: &AppState,
+    org: OrganizationId,
+    input: PayoutInput,
+    claim: &Claim,
+) -> Result<OperationRow, ApiError> {
     let terminal = usable_terminal(state, org, TerminalType::Oct, input.amount).await?;
     let now = state.clock.now();
     let fee = terminal.tariff.fee_for(input.amount);
@@ -70,12 +82,15 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PayoutInput) -
         customer_phone: None,
         action_expires_at: None,
         // If this process dies before the bank answers, the settlement worker asks.
-        next_settle_at: Some(now + Duration::seconds(state.settings.payments.settle_delay_seconds)),
+        next_settle_at: Some(first_check(state)),
         metadata: input.metadata,
         created_at: now,
     };
+    let sealed = crate::vault::seal_bound(&state.keys, &number, &sealed_card_aad(id))?;
     let mut tx = state.db.begin().await?;
     operations::insert(&mut tx, &op).await?;
+    crate::db::sealed_cards::keep(&mut *tx, id, &sealed).await?;
+    claim.attach(&mut *tx, Some(id)).await?;
     tx.commit().await?;
     let reference = operations::acquirer_reference(id);
     let outcome = state
@@ -89,5 +104,5 @@ pub async fn create(state: &AppState, org: OrganizationId, input: PayoutInput) -
             recurring: token_id.is_some(),
         })
         .await;
-    Ok(apply_outcome(state, id, outcome_or_pending(outcome)).await?)
+    Ok(apply_outcome(state, id, outcome_or_pending(outcome), Some(claim)).await?)
 }

@@ -5,9 +5,9 @@
 use shared::ids::{OperationId, OrganizationId};
 use shared::{Amount, ErrorCode, OperationStatus as S, OperationType as T};
 use sqlx::{Postgres, Transaction};
-use time::Duration;
 
-use super::{apply_outcome, move_to, outcome_or_pending};
+use super::claim::Claim;
+use super::{apply_outcome, first_check, move_to, outcome_or_pending};
 use crate::acquirer::RefundRequest;
 use crate::db::operations::{self, Change, NewOperation, OperationRow};
 use crate::error::ApiError;
@@ -19,6 +19,7 @@ pub async fn create(
     payment_id: OperationId,
     amount: Option<Amount>,
     reason: Option<String>,
+    claim: &Claim,
 ) -> Result<OperationRow, ApiError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -88,11 +89,12 @@ pub async fn create(
         customer_email: None,
         customer_phone: None,
         action_expires_at: None,
-        next_settle_at: Some(now + Duration::seconds(state.settings.payments.settle_delay_seconds)),
+        next_settle_at: Some(first_check(state)),
         metadata: Default::default(),
         created_at: now,
     };
     operations::insert(&mut tx, &op).await?;
+    claim.attach(&mut *tx, Some(id)).await?;
     tx.commit().await?;
 
     let reference = operations::acquirer_reference(id);
@@ -105,7 +107,7 @@ pub async fn create(
             currency: &payment.currency,
         })
         .await;
-    Ok(apply_outcome(state, id, outcome_or_pending(outcome)).await?)
+    Ok(apply_outcome(state, id, outcome_or_pending(outcome), Some(claim)).await?)
 }
 
 /// After a refund ends: a success moves the payment to partially refunded or refunded (and

@@ -1,7 +1,9 @@
 //! The payer's pages on ClickPay's own domain: the sandbox 3-D Secure challenge (`/3ds/{id}`)
 //! and the hosted payment page (`/pay/{id}`). They need no login; the payment id in the link is
-//! the capability. Each page holds the payment's row lock while it talks to the bank, so a
-//! double submit waits and then finds the payment already moved on: it can never charge twice.
+//! the capability. A submit moves the payment to `processing` under its row lock and commits
+//! before it talks to the bank (holding no connection or lock during the call), so a double
+//! submit finds the payment already moved on and can never charge twice, and a crash leaves the
+//! payment to the settlement worker.
 
 mod html;
 
@@ -12,11 +14,11 @@ use shared::ids::OperationId;
 use shared::{OperationStatus as S, OperationType};
 
 use crate::acquirer::{AuthorizeRequest, BookingKind};
-use crate::db::operations::{self, OperationRow};
+use crate::db::operations::{self, Change, OperationRow};
 use crate::domain::card::{self, CardNumber};
 use crate::error::ApiError;
 use crate::operations::payments::save_card;
-use crate::operations::{apply_locked, outcome_or_pending};
+use crate::operations::{apply_outcome, first_check, move_to, outcome_or_pending};
 use crate::state::AppState;
 
 /// The one code the sandbox ACS accepts.
@@ -161,10 +163,30 @@ async fn challenge_submit(
         tx.commit().await?;
         return Ok(after_action(&row, &merchant));
     }
+    if expired(&state, &row) {
+        // Too late: the expiry worker voids the challenge at the bank and fails the payment.
+        tx.commit().await?;
+        let page = html::result(
+            "Время подтверждения истекло",
+            html::decline_message("authentication_timeout"),
+            false,
+            &summary(&row, &merchant),
+            return_link(&row).as_deref(),
+        );
+        return Ok(html_response(StatusCode::OK, Some(&row), page));
+    }
+    // Committed before the bank hears the code; `action_expires_at` stays set, which tells the
+    // settlement worker that a code was sent.
+    let change = Change {
+        next_settle_at: Some(first_check(&state)),
+        action_expires_at: row.action_expires_at,
+        ..Default::default()
+    };
+    let row = move_to(&state, &mut tx, &row, S::Processing, change).await?;
+    tx.commit().await?;
     let passed = form.code.trim() == SANDBOX_OTP;
     let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, BookingKind::Debit, passed).await;
-    let row = apply_locked(&state, &mut tx, row, outcome_or_pending(outcome)).await?;
-    tx.commit().await?;
+    let row = apply_outcome(&state, row.id, outcome_or_pending(outcome), None).await?;
     Ok(after_action(&row, &merchant))
 }
 
@@ -280,6 +302,9 @@ async fn pay_submit(
     .execute(&mut *tx)
     .await?;
     let row = operations::lock(&mut tx, row.id).await?.ok_or_else(ApiError::not_found)?;
+    let change = Change { next_settle_at: Some(first_check(&state)), ..Default::default() };
+    let row = move_to(&state, &mut tx, &row, S::Processing, change).await?;
+    tx.commit().await?;
     let outcome = state
         .acquirer
         .authorize(AuthorizeRequest {
@@ -291,8 +316,7 @@ async fn pay_submit(
             recurring: false,
         })
         .await;
-    let row = apply_locked(&state, &mut tx, row, outcome_or_pending(outcome)).await?;
-    tx.commit().await?;
+    let row = apply_outcome(&state, row.id, outcome_or_pending(outcome), None).await?;
     if row.status == S::Failed {
         // The decline is shown here; the payment has failed and the merchant starts a new one.
         return Ok(finished(&row, &merchant));

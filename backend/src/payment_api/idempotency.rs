@@ -1,6 +1,8 @@
 //! Idempotency, exactly as api-contract.md says. A request that passed authentication and
-//! validation claims its key; its answer (201, 4xx, 5xx alike) is saved and replayed byte for
-//! byte for the same method, path and body (compared as parsed JSON) for 24 hours.
+//! validation holds its key; its answer is saved and replayed byte for byte for the same method,
+//! path and body (compared as parsed JSON) for 24 hours. A 5xx means the request was cut short:
+//! its key is given up at once, and the retry answers the operation it committed (or runs afresh
+//! if it committed none), as the contract's take-over says.
 
 use std::future::Future;
 
@@ -10,11 +12,13 @@ use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 use shared::ErrorCode;
-use shared::ids::OrganizationId;
+use shared::ids::{OperationId, OrganizationId};
 use time::Duration;
 
-use crate::db::idempotency;
+use crate::db::{idempotency, operations};
 use crate::error::ApiError;
+use crate::operations::claim::{Claim, in_progress, micros};
+use crate::operations::objects;
 use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
@@ -88,7 +92,9 @@ fn request_hash(state: &AppState, body: &serde_json::Value) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// Runs `work` at most once for this key and answers as the contract says.
+/// Runs `work` at most once for this key and answers as the contract says. `work` gets the
+/// claim and must attach it in its operation's transaction and save its answer with the outcome
+/// (see `operations::claim`); answers that created nothing are saved here.
 pub async fn run<F, Fut>(
     state: &AppState,
     org: OrganizationId,
@@ -98,56 +104,85 @@ pub async fn run<F, Fut>(
     work: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Claim) -> Fut,
     Fut: Future<Output = Result<(StatusCode, Vec<u8>), ApiError>>,
 {
     let method = req.method().as_str();
     let path = req.path();
-    let now = state.clock.now();
+    let now = micros(state.clock.now());
     let cutoff = now - Duration::hours(state.settings.payments.idempotency_retention_hours);
+    let lock_timeout = Duration::seconds(state.settings.idempotency.lock_timeout_seconds);
     let hash = request_hash(state, body);
-    let mut claimed = false;
-    for _ in 0..3 {
-        if idempotency::claim(&state.db, org, key, method, path, &hash, now).await? {
-            claimed = true;
-            break;
-        }
-        match idempotency::find(&state.db, org, key, &hash).await? {
-            // Purged between the two statements: try to claim again.
-            None => continue,
-            Some(r) if r.created_at < cutoff => {
-                idempotency::delete_expired(&state.db, org, key, cutoff).await?;
-                continue;
-            }
-            Some(r) if r.method != method || r.path != path || !r.same_body => {
-                return Err(ApiError::new(
-                    ErrorCode::IdempotencyKeyReused,
-                    "This Idempotency-Key was already used with another request.",
-                ));
-            }
-            Some(r) => {
-                return match (r.response_status, r.response_body) {
-                    (Some(status), Some(bytes)) => Ok(json_response(status as u16, bytes, true)),
-                    _ => Err(ApiError::new(
-                        ErrorCode::RequestInProgress,
-                        "A request with this Idempotency-Key is still being processed.",
-                    )),
-                };
-            }
-        }
-    }
-    if !claimed {
-        return Err(ApiError::new(
-            ErrorCode::RequestInProgress,
-            "A request with this Idempotency-Key is still being processed.",
-        ));
-    }
-    let (status, bytes) = match work().await {
-        Ok((status, bytes)) => (status.as_u16(), bytes),
-        Err(e) => e.status_and_bytes(),
+    let claim = |taken_over| Claim {
+        organization_id: org,
+        key: key.to_owned(),
+        method: method.to_owned(),
+        path: path.to_owned(),
+        request_hash: hash,
+        lock: now,
+        taken_over,
     };
-    idempotency::complete(&state.db, org, key, status, &bytes, state.clock.now()).await?;
-    Ok(json_response(status, bytes, false))
+    let mut held = None;
+    for _ in 0..3 {
+        let record = match idempotency::find(&state.db, org, key, &hash).await? {
+            None => {
+                held = Some(claim(false));
+                break;
+            }
+            Some(r) => r,
+        };
+        if record.created_at < cutoff {
+            idempotency::delete_expired(&state.db, org, key, cutoff).await?;
+            continue;
+        }
+        if record.method != method || record.path != path || !record.same_body {
+            return Err(ApiError::new(
+                ErrorCode::IdempotencyKeyReused,
+                "This Idempotency-Key was already used with another request.",
+            ));
+        }
+        if let (Some(status), Some(bytes)) = (record.response_status, record.response_body) {
+            return Ok(json_response(status as u16, bytes, true));
+        }
+        let Some(locked_at) = record.locked_at.filter(|t| *t <= now - lock_timeout) else {
+            return Err(in_progress());
+        };
+        // The first attempt went silent: take its key over.
+        if !idempotency::take_over(&state.db, org, key, locked_at, now).await? {
+            return Err(in_progress());
+        }
+        let taken = claim(true);
+        if let Some(id) = record.operation_id {
+            return recover(state, &taken, id).await;
+        }
+        held = Some(taken);
+        break;
+    }
+    let Some(claim) = held else { return Err(in_progress()) };
+    match work(claim.clone()).await {
+        Ok((status, bytes)) => Ok(json_response(status.as_u16(), bytes, false)),
+        Err(e @ (ApiError::Internal(_) | ApiError::RateLimited { .. })) => {
+            // Cut short: whatever committed stays, and the next retry takes over at once.
+            if let Err(release) = claim.release(&state.db).await {
+                tracing::warn!(error = %release, "could not give an idempotency key up");
+            }
+            Err(e)
+        }
+        Err(e) => {
+            let (status, bytes) = e.status_and_bytes();
+            claim.finish(&state.db, status, &bytes, state.clock.now()).await?;
+            Ok(json_response(status, bytes, false))
+        }
+    }
+}
+
+/// A take-over of a key whose first attempt committed an operation: the answer is that
+/// operation as it stands now (the settlement worker learns what the bank did), saved.
+async fn recover(state: &AppState, claim: &Claim, id: OperationId) -> Result<HttpResponse, ApiError> {
+    let row = operations::find(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("operation {id} vanished"))?;
+    let bytes = objects::answer(&row, &state.public_url);
+    claim.complete(&state.db, 201, &bytes, state.clock.now()).await?;
+    Ok(json_response(201, bytes, false))
 }
 
 #[cfg(test)]

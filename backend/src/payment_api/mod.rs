@@ -32,7 +32,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 /// The sequence every creating endpoint follows: the `Idempotency-Key`, the body (64 KiB,
 /// strict JSON), the typed request, its validation (all 400s, never saved), then the work under
 /// the key, whose answer is saved and replayed.
-async fn create<Req, Input, F, Fut, T>(
+async fn create<Req, Input, F, Fut>(
     req: &actix_web::HttpRequest,
     state: &crate::state::AppState,
     merchant: crate::auth::merchant::Merchant,
@@ -42,16 +42,15 @@ async fn create<Req, Input, F, Fut, T>(
 ) -> Result<actix_web::HttpResponse, crate::error::ApiError>
 where
     Req: serde::de::DeserializeOwned,
-    F: FnOnce(Input) -> Fut,
-    Fut: std::future::Future<Output = Result<T, crate::error::ApiError>>,
-    T: serde::Serialize,
+    F: FnOnce(Input, crate::operations::claim::Claim) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::db::operations::OperationRow, crate::error::ApiError>>,
 {
     let key = idempotency::require_key(req)?;
     let raw = body::read(req, payload).await?;
     let input = validate(body::parse(&raw)?)?;
-    idempotency::run(state, merchant.organization_id, req, &key, &raw, || async {
-        let object = work(input).await?;
-        Ok((actix_web::http::StatusCode::CREATED, bytes(&object)?))
+    idempotency::run(state, merchant.organization_id, req, &key, &raw, |claim| async move {
+        let row = work(input, claim).await?;
+        Ok((actix_web::http::StatusCode::CREATED, crate::operations::objects::answer(&row, &state.public_url)))
     })
     .await
 }

@@ -29,16 +29,14 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
     let now = state.clock.now();
+    let st = &state;
     super::create(
         &req,
         &state,
         merchant,
         payload,
         |r: CreatePaymentRequest| validate::payment(&r, now),
-        |input| async {
-            let row = payments::create(&state, org, input).await?;
-            Ok(objects::payment(&row, &state.public_url))
-        },
+        |input, claim| async move { payments::create(st, org, input, &claim).await },
     )
     .await
 }

@@ -28,16 +28,14 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
+    let st = &state;
     super::create(
         &req,
         &state,
         merchant,
         payload,
         |r: CreatePayoutRequest| validate::payout(&r),
-        |input| async {
-            let row = payouts::create(&state, org, input).await?;
-            Ok(objects::payout(&row))
-        },
+        |input, claim| async move { payouts::create(st, org, input, &claim).await },
     )
     .await
 }

@@ -35,9 +35,8 @@ pub async fn create(
         Ok((r.amount.map(validate::amount).transpose()?, validate::reason(r.reason.as_deref())?))
     };
     let st = &state;
-    super::create(&req, &state, merchant, payload, validate, |(amount, reason)| async move {
-        let row = refunds::create(st, org, payment_id, amount, reason).await?;
-        Ok(objects::refund(&row))
+    super::create(&req, &state, merchant, payload, validate, |(amount, reason), claim| async move {
+        refunds::create(st, org, payment_id, amount, reason, &claim).await
     })
     .await
 }

@@ -173,9 +173,28 @@ pub fn next_attempt(
 }
 
 /// Stores an attempt and moves the event on: delivered, retried later, or failed for good.
-/// A manual resend does not spend the automatic schedule.
-pub async fn record(state: &AppState, d: &Delivery, a: &Attempt, manual: bool) -> anyhow::Result<()> {
+/// A manual resend does not spend the automatic schedule. An automatic attempt is recorded only
+/// while its batch still holds the event's lease (`lease`); otherwise another node has taken the
+/// event over and its own attempt will be the one recorded.
+pub async fn record(
+    state: &AppState,
+    d: &Delivery,
+    a: &Attempt,
+    manual: bool,
+    lease: Option<uuid::Uuid>,
+) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
+    if let Some(lease) = lease {
+        let held: Option<i32> = sqlx::query_scalar("SELECT 1 FROM events WHERE id = $1 AND leased_by = $2 FOR UPDATE")
+            .bind(&d.event_id)
+            .bind(lease)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if held.is_none() {
+            tracing::warn!(event = %d.event_id, "the delivery lease ran out before the attempt was recorded");
+            return Ok(());
+        }
+    }
     sqlx::query(
         "INSERT INTO delivery_attempts (event_id, url, attempted_at, webhook_timestamp, http_status, error, latency_ms, response_snippet, manual)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -258,19 +277,42 @@ pub async fn load(state: &AppState, event_id: &str) -> anyhow::Result<Option<Del
     Ok(row.map(delivery))
 }
 
-/// Claims due events (a lease keeps other nodes off them) and delivers them, several at once.
+/// How long a batch holds its events: long enough for every attempt of the batch to end,
+/// `concurrency` at a time within the timeout, so no other node sends them meanwhile.
+pub fn lease_for(s: &WebhookSettings) -> Duration {
+    let rounds = (s.batch.max(1) as u64).div_ceil(s.concurrency.max(1) as u64);
+    Duration::seconds((rounds * s.timeout_seconds + 5).max(s.lease_seconds.max(0) as u64) as i64)
+}
+
+/// Claims a batch of due events, fairly: at most a share of the batch from each organization
+/// with events due, oldest first within it, so one merchant's backlog delays another's events by
+/// one batch at most. Events of organizations without a URL wait (they go out once one is set).
+/// Returns how many were claimed; the caller runs another pass at once when the batch was full.
 pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let s = &state.notifier.settings;
     let now = state.clock.now();
+    let lease = uuid::Uuid::new_v4();
     let ids: Vec<String> = sqlx::query_scalar(
-        "UPDATE events SET next_attempt_at = $2
-          WHERE id IN (SELECT id FROM events WHERE delivery_status = 'pending' AND next_attempt_at <= $1
-                        ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        "UPDATE events SET next_attempt_at = $2, leased_by = $4
+          WHERE id IN (
+            SELECT d.id FROM (
+                SELECT o.id AS organization_id FROM organizations o
+                 WHERE o.notification_url IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM events e WHERE e.organization_id = o.id
+                                 AND e.delivery_status = 'pending' AND e.next_attempt_at <= $1)) orgs
+            CROSS JOIN LATERAL (
+                SELECT x.id, x.next_attempt_at, row_number() OVER (ORDER BY x.next_attempt_at) AS turn
+                  FROM (SELECT e.id, e.next_attempt_at FROM events e
+                         WHERE e.organization_id = orgs.organization_id AND e.delivery_status = 'pending'
+                           AND e.next_attempt_at <= $1
+                         ORDER BY e.next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) x) d
+             ORDER BY d.turn, d.next_attempt_at LIMIT $3)
           RETURNING id",
     )
     .bind(now)
-    .bind(now + Duration::seconds(s.lease_seconds))
+    .bind(now + lease_for(s))
     .bind(s.batch)
+    .bind(lease)
     .fetch_all(&state.db)
     .await?;
     if ids.is_empty() {
@@ -284,20 +326,8 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let count = rows.len();
     futures_util::stream::iter(rows.into_iter().map(delivery))
         .for_each_concurrent(s.concurrency, |d| async move {
-            if d.url.is_none() {
-                // Nowhere to send it: the merchant can still read it from GET /api/v1/events.
-                let r =
-                    sqlx::query("UPDATE events SET delivery_status = 'failed', next_attempt_at = NULL WHERE id = $1")
-                        .bind(&d.event_id)
-                        .execute(&state.db)
-                        .await;
-                if let Err(e) = r {
-                    tracing::error!(error = %e, event = %d.event_id, "could not mark an event without endpoint");
-                }
-                return;
-            }
             let a = attempt(state, &d).await;
-            if let Err(e) = record(state, &d, &a, false).await {
+            if let Err(e) = record(state, &d, &a, false, Some(lease)).await {
                 tracing::error!(error = ?e, event = %d.event_id, "could not record a delivery attempt");
             }
         })

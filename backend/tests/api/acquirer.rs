@@ -1,8 +1,8 @@
 //! The gateway against the real sandbox bank over HTTP: every answer the connector can get,
 //! settlement by status query, and the register reconciling with the operations.
 
-use clickpay::operations::settle;
 use clickpay::sandbox_bank::wire::FaultRule;
+use clickpay::workers::settlement as settle;
 use time::Duration;
 
 use crate::bank::unique_card;

@@ -1,6 +1,6 @@
 //! Saved cards, recurring charges and payouts.
 
-use clickpay::operations::settle;
+use clickpay::workers::settlement as settle;
 use time::Duration;
 
 use crate::helpers::{LOG_FILE, assert_error, json, payment_body, spawn_app};

@@ -141,6 +141,6 @@ async fn records_expire_after_24_hours_and_are_purged() {
     assert!(second.headers().get("idempotent-replayed").is_none(), "past 24 h the key starts afresh");
     assert_ne!(json(second).await["id"], first["id"]);
     app.clock.advance(Duration::hours(25));
-    let purged = clickpay::operations::settle::purge_idempotency(&app.state).await.expect("purge");
+    let purged = clickpay::workers::purge::purge_idempotency(&app.state).await.expect("purge");
     assert_eq!(purged, 1);
 }

@@ -15,6 +15,7 @@ mod idempotency;
 mod organizations;
 mod payer;
 mod payments;
+mod recovery;
 mod refunds;
 mod reports;
 mod sandbox_bank;

@@ -1,6 +1,6 @@
 //! Payments against the sandbox bank: every test card, fees, validation and settlement.
 
-use clickpay::operations::settle;
+use clickpay::workers::settlement as settle;
 use time::Duration;
 
 use crate::helpers::{assert_error, json, payment_body, spawn_app};
@@ -280,7 +280,8 @@ async fn status_changes_write_history_and_outbox_events_with_the_object() {
     .fetch_all(&app.db)
     .await
     .expect("history");
-    assert_eq!(history, vec![(None, "created".to_owned()), (Some("created".to_owned()), "succeeded".to_owned())]);
+    // A card payment is committed as processing before the bank is called (the recovery point).
+    assert_eq!(history, vec![(None, "processing".to_owned()), (Some("processing".to_owned()), "succeeded".to_owned())]);
     let (event_id, payload, org_id): (String, serde_json::Value, uuid::Uuid) =
         sqlx::query_as("SELECT id, payload, organization_id FROM events WHERE type = 'payment.succeeded'")
             .fetch_one(&app.db)

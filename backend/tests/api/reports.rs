@@ -149,7 +149,7 @@ async fn hourly_totals_stay_equal_to_the_operations_and_odd_zones_read_the_opera
     m.post(&format!("/payments/{}/refunds", p["id"].as_str().expect("id")), serde_json::json!({"amount": "100.00"}))
         .await;
     app.clock.advance(Duration::seconds(10));
-    clickpay::operations::settle::settle_due(&app.state).await.expect("settle");
+    clickpay::workers::settlement::settle_due(&app.state).await.expect("settle");
     // Half the deltas folded, half not: readers must see the same totals either way.
     clickpay::reports::analytics::compact(&app.db).await.expect("compact");
     m.pay("4000000000009995", "75.00").await;

@@ -89,7 +89,7 @@ async fn idempotency_keys_are_unique_per_organization() {
     let db = pool().await;
     let (org, _, _) = org_with_ecom_terminal(&db).await;
     let insert = || {
-        sqlx::query("INSERT INTO idempotency_records (organization_id, key, method, path, request_hash) VALUES ($1, 'k-1', 'POST', '/api/v1/payments', sha256('x'))")
+        sqlx::query("INSERT INTO idempotency_records (organization_id, key, method, path, request_hash, locked_at) VALUES ($1, 'k-1', 'POST', '/api/v1/payments', sha256('x'), now())")
             .bind(org)
             .execute(&db)
     };

@@ -148,7 +148,7 @@ async fn the_detail_has_the_manuals_fields_the_timeline_and_the_refunds() {
     assert!(d["executed"]["local"].is_string());
     let steps: Vec<_> =
         d["timeline"].as_array().expect("timeline").iter().map(|t| t["to"].as_str().expect("to").to_owned()).collect();
-    assert_eq!(steps, ["created", "succeeded", "refunded"]);
+    assert_eq!(steps, ["processing", "succeeded", "refunded"]);
     assert_eq!(d["refunds"][0]["id"], r["id"]);
     assert!(d["parent"].is_null());
 

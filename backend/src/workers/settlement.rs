@@ -1,0 +1,192 @@
+//! Settlement: asks the bank about every `processing` operation that is due, by (reference,
+//! type), and ends it as the bank booked it. What the bank never received is settled by the
+//! contract's rule: a payment is voided (it cannot be sent again without the CVC) and fails with
+//! `bank_unavailable`; a refund or payout is sent again under the same reference. Rows are
+//! claimed by pushing their next check forward, so several nodes share the work and none
+//! settles a row twice at once.
+
+use futures_util::StreamExt;
+use shared::ids::OperationId;
+use shared::{OperationStatus as S, OperationType as T};
+use time::{Duration, OffsetDateTime};
+
+use crate::acquirer::{AuthorizeRequest, BookingKind, Outcome, RefundRequest};
+use crate::db::operations::{self, Change};
+use crate::operations::payouts::sealed_card_aad;
+use crate::operations::{apply_outcome, outcome_or_pending};
+use crate::state::AppState;
+
+const BATCH: i64 = 100;
+
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: OperationId,
+    #[sqlx(rename = "type")]
+    kind: T,
+    acquirer_reference: String,
+    action_expires_at: Option<OffsetDateTime>,
+}
+
+/// One pass: claims the due operations and settles them, several at once; returns how many.
+pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
+    let now = state.clock.now();
+    let s = &state.settings;
+    // Long enough for a status query and a void or resend, each within the connector's timeout.
+    let retry = now + Duration::seconds(2 * s.acquirer.timeout_seconds as i64 + s.payments.settle_delay_seconds.max(1));
+    let due: Vec<Due> = sqlx::query_as(
+        "UPDATE operations SET next_settle_at = $2
+          WHERE id IN (SELECT id FROM operations WHERE status = 'processing' AND next_settle_at <= $1
+                        ORDER BY next_settle_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING id, type, acquirer_reference, action_expires_at",
+    )
+    .bind(now)
+    .bind(retry)
+    .bind(BATCH)
+    .fetch_all(&state.db)
+    .await?;
+    let count = due.len();
+    futures_util::stream::iter(due)
+        .for_each_concurrent(s.workers.settlement_concurrency.max(1), |op| async move {
+            let outcome = match resolve(state, &op).await {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    tracing::warn!(error = ?e, operation = %op.id, "the bank could not be asked; trying again later");
+                    Outcome::Pending
+                }
+            };
+            if let Err(e) = apply_outcome(state, op.id, outcome, None).await {
+                tracing::error!(error = ?e, operation = %op.id, kind = %op.kind, "settlement failed");
+            }
+        })
+        .await;
+    Ok(count)
+}
+
+/// The kind the bank booked an operation under.
+pub fn booking_kind(kind: T) -> BookingKind {
+    match kind {
+        T::Oct => BookingKind::Credit,
+        T::Refund => BookingKind::Refund,
+        T::Ecom | T::Aft => BookingKind::Debit,
+    }
+}
+
+/// A void's decline, as the payment's failure.
+fn voided(outcome: Outcome, code: &str, message: &str) -> Outcome {
+    match outcome {
+        Outcome::Declined { code: c, .. } if c == "voided" => {
+            Outcome::Declined { code: code.to_owned(), message: message.to_owned() }
+        }
+        other => other,
+    }
+}
+
+/// Learns how the bank ended an operation, sending again what it never received.
+async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
+    let booking = booking_kind(op.kind);
+    let reference = op.acquirer_reference.as_str();
+    let outcome = state.acquirer.status(reference, booking).await?;
+    let payment = matches!(op.kind, T::Ecom | T::Aft);
+    // A payment waits in `processing` with a challenge open at the bank only when the payer's
+    // code never reached it (`action_expires_at` is kept when the code is sent).
+    let code_lost = payment && outcome == Outcome::ChallengeRequired && op.action_expires_at.is_some();
+    if outcome != Outcome::Unknown && !code_lost {
+        return Ok(outcome);
+    }
+    match op.kind {
+        T::Ecom | T::Aft => Ok(voided(
+            state.acquirer.void(reference, booking).await?,
+            "bank_unavailable",
+            "The bank did not receive the payment; the card was not charged.",
+        )),
+        T::Refund => {
+            let refund = operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("refund vanished"))?;
+            let parent = refund.parent_id.ok_or_else(|| anyhow::anyhow!("refund {} without a payment", op.id))?;
+            let payment = operations::find(&state.db, parent)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("payment {parent} vanished"))?;
+            let sent = state
+                .acquirer
+                .refund(RefundRequest {
+                    reference,
+                    payment_reference: &payment.acquirer_reference,
+                    amount: refund.amount,
+                    currency: &refund.currency,
+                })
+                .await;
+            Ok(outcome_or_pending(sent))
+        }
+        T::Oct => {
+            let payout = operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("payout vanished"))?;
+            let (ciphertext, nonce) = crate::db::sealed_cards::get(&state.db, op.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("payout {} has no sealed card to send again", op.id))?;
+            let card = crate::vault::open_bound(&state.keys, &ciphertext, &nonce, &sealed_card_aad(op.id))?;
+            let sent = state
+                .acquirer
+                .authorize(AuthorizeRequest {
+                    reference,
+                    kind: BookingKind::Credit,
+                    card: &card,
+                    amount: payout.amount,
+                    currency: &payout.currency,
+                    recurring: payout.recurring,
+                })
+                .await;
+            Ok(outcome_or_pending(sent))
+        }
+    }
+}
+
+/// Fails payments whose payer step expired. An unpaid hosted page (`created`, no card) never
+/// reached the bank and fails with `payment_expired`. An open 3-D Secure challenge did reach it:
+/// the challenge is voided at the bank first (so a late code is declined there too), then the
+/// payment fails with `authentication_timeout`, or ends as the bank says if it had finished.
+pub async fn expire_payer_steps(state: &AppState) -> anyhow::Result<usize> {
+    let now = state.clock.now();
+    let due: Vec<(OperationId, S, String)> = sqlx::query_as(
+        "SELECT id, status, acquirer_reference FROM operations
+          WHERE status IN ('created', 'authentication') AND action_expires_at <= $1
+          ORDER BY action_expires_at LIMIT $2",
+    )
+    .bind(now)
+    .bind(BATCH)
+    .fetch_all(&state.db)
+    .await?;
+    let mut expired = 0;
+    for (id, status, reference) in due {
+        let outcome = if status == S::Authentication {
+            match state.acquirer.void(&reference, BookingKind::Debit).await {
+                Ok(o) => voided(o, "authentication_timeout", "The 3-D Secure challenge was not completed in time."),
+                Err(e) => {
+                    tracing::warn!(error = ?e, operation = %id, "could not void an expired challenge; trying again later");
+                    continue;
+                }
+            }
+        } else {
+            Outcome::Declined {
+                code: "payment_expired".to_owned(),
+                message: "The payment page expired before the payer paid.".to_owned(),
+            }
+        };
+        let mut tx = state.db.begin().await?;
+        let Some(row) = operations::lock(&mut tx, id).await? else { continue };
+        // Still waiting, still due, and no card sent meanwhile (a submit moves it on first).
+        let still_due = row.status == status && row.action_expires_at.is_some_and(|t| t <= now);
+        if !still_due || (status == S::Created && row.card_mask.is_some()) {
+            continue;
+        }
+        match (status, outcome) {
+            (S::Created, Outcome::Declined { code, message }) => {
+                let change = Change { error: Some((code, message)), executed_at: Some(now), ..Default::default() };
+                crate::operations::move_to(state, &mut tx, &row, S::Failed, change).await?;
+            }
+            (_, outcome) => {
+                crate::operations::apply_locked(state, &mut tx, row, outcome).await?;
+            }
+        }
+        tx.commit().await?;
+        expired += 1;
+    }
+    Ok(expired)
+}
