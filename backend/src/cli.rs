@@ -96,7 +96,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = db::pool(&settings.database)?;
             db::migrate(&pool).await?;
-            println!("migrations applied");
+            // Sealed cards saved before sealing bound them to their row are re-sealed here, where
+            // the key is at hand.
+            let keys = crate::keys::Keys::resolve(&settings)?;
+            let resealed = db::card_tokens::reseal_unbound(&pool, &keys).await?;
+            println!("migrations applied ({resealed} saved cards re-sealed)");
         }
         Command::CreateAdmin { login, password, full_name, email } => {
             let password = match password {

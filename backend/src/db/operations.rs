@@ -50,8 +50,7 @@ pub struct OperationRow {
     pub metadata: Json<BTreeMap<String, String>>,
 }
 
-const SELECT: &str =
-    "SELECT o.*, ct.token AS card_token FROM operations o LEFT JOIN card_tokens ct ON ct.id = o.card_token_id";
+const SELECT: &str = "SELECT o.*, ct.token AS card_token FROM operations o LEFT JOIN card_tokens ct ON ct.id = o.card_token_id AND ct.active";
 
 /// What a new operation is made of.
 #[derive(Debug)]

@@ -138,13 +138,43 @@ async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
     }
 }
 
-/// Guards everything under `/partners/docs`; other paths pass untouched.
+/// The path as a router could read it: percent-decoded (again and again, so no spelling
+/// hides), with empty and `.` segments dropped and `..` resolved, in lower case.
+pub fn normalized(raw: &str) -> String {
+    let mut path = raw.to_owned();
+    for _ in 0..4 {
+        let decoded = percent_encoding::percent_decode_str(&path).decode_utf8_lossy().into_owned();
+        if decoded == path {
+            break;
+        }
+        path = decoded;
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    format!("/{}", segments.join("/")).to_lowercase()
+}
+
+/// Is this request for the docs, however its path is spelled?
+fn is_docs(raw: &str) -> bool {
+    let path = normalized(raw);
+    path == PREFIX || path.starts_with("/partners/docs/")
+}
+
+/// Guards everything under `/partners/docs`, in any spelling of the path the router would
+/// accept; other paths pass untouched.
 pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, Error> {
-    let path = req.path();
-    if path != PREFIX && !path.starts_with("/partners/docs/") {
+    if !is_docs(req.path()) && !is_docs(req.uri().path()) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
     match allowed(&req).await {
@@ -172,4 +202,31 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(BasicCache::default()))
         .route(PREFIX, web::get().to(to_slash))
         .service(SwaggerUi::new("/partners/docs/{_:.*}").url("/partners/docs/openapi.json", ApiDoc::openapi()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_the_docs_path_is_the_docs() {
+        for p in [
+            "/partners/docs",
+            "/partners/docs/",
+            "/partners/%64ocs/openapi.json",
+            "/partners/%2564ocs/openapi.json",
+            "/%70artners/docs/index.html",
+            "//partners//docs//openapi.json",
+            "/partners/./docs/openapi.json",
+            "/x/../partners/docs/openapi.json",
+            "/partners/docs%2Fopenapi.json",
+            "/PARTNERS/Docs/openapi.json",
+            "/partners\\docs/openapi.json",
+        ] {
+            assert!(is_docs(p), "{p}");
+        }
+        for p in ["/partners", "/partners/docsx", "/api/v1/payments", "/partners/docs/../../api"] {
+            assert!(!is_docs(p), "{p}");
+        }
+    }
 }

@@ -44,14 +44,30 @@ pub async fn move_to(
     change: Change,
 ) -> anyhow::Result<OperationRow> {
     let now = state.clock.now();
-    let failed = to == S::Failed;
-    let updated = operations::transition(tx, row, to, change, now).await?;
+    let mut updated = operations::transition(tx, row, to, change, now).await?;
+    if let Some(saved) = updated.card_token_id.filter(|_| !updated.recurring && updated.kind != T::Refund) {
+        // The card this payment saved becomes a token once the payment succeeds; if it fails,
+        // the card goes, and no other token is touched.
+        let stands = match to {
+            S::Succeeded => Some(db::card_tokens::activate(tx, saved).await?),
+            S::Failed => None,
+            _ => Some(saved),
+        };
+        if stands != Some(saved) {
+            sqlx::query("UPDATE operations SET card_token_id = $2 WHERE id = $1")
+                .bind(updated.id)
+                .bind(stands)
+                .execute(&mut **tx)
+                .await?;
+            db::card_tokens::discard_pending(tx, saved).await?;
+        }
+        if matches!(to, S::Succeeded | S::Failed) {
+            updated = operations::lock(tx, updated.id).await?.ok_or_else(|| anyhow::anyhow!("operation vanished"))?;
+        }
+    }
     if let Some(event) = event_type(updated.kind, to) {
         let data = objects::to_json(&updated, &state.public_url);
         operations::insert_event(tx, updated.organization_id, updated.id, event, data, now).await?;
-    }
-    if failed && let Some(token) = updated.card_token_id.filter(|_| !updated.recurring) {
-        db::card_tokens::revoke_by_id(&mut **tx, token, now).await?;
     }
     if updated.kind == T::Oct && matches!(to, S::Succeeded | S::Failed) {
         // The payout's card number was kept sealed only until it is final.

@@ -84,12 +84,17 @@ pub async fn usable_token(
     }
     card::expiry(row.exp_month.into(), row.exp_year.into(), state.clock.now())
         .map_err(|e| ApiError::with_param(ErrorCode::InvalidExpiry, e.to_string(), "card_token"))?;
-    let pan = vault::open(&state.keys, &row.pan_ciphertext, &row.pan_nonce)?;
+    let pan = if row.bound {
+        vault::open_bound(&state.keys, &row.pan_ciphertext, &row.pan_nonce, &card_tokens::aad(row.id, org))?
+    } else {
+        vault::open(&state.keys, &row.pan_ciphertext, &row.pan_nonce)?
+    };
     Ok((row, pan))
 }
 
-/// Saves a card in the vault for this organization (or finds it saved already); returns the
-/// token row's id.
+/// Saves the payer's card for this organization, waiting for its payment: it becomes a token
+/// (or joins the token already saved for the same card) only when the payment succeeds.
+/// Returns the waiting token's id.
 pub async fn save_card(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
@@ -99,11 +104,13 @@ pub async fn save_card(
     exp_month: i16,
     exp_year: i16,
 ) -> anyhow::Result<uuid::Uuid> {
-    let sealed = vault::seal(&state.keys, number)?;
+    let id = uuid::Uuid::now_v7();
+    let sealed = vault::seal_bound(&state.keys, number, &card_tokens::aad(id, org))?;
     let hash = vault::pan_hash(&state.keys, number);
     let mask = number.mask();
-    let saved = card_tokens::save(
+    card_tokens::insert_pending(
         tx,
+        id,
         &NewCardToken {
             organization_id: org,
             sealed: &sealed,
@@ -117,7 +124,7 @@ pub async fn save_card(
         },
     )
     .await?;
-    Ok(saved.id)
+    Ok(id)
 }
 
 /// Creates a payment. With a card it is committed as `processing` (the settlement worker's to

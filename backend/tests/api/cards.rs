@@ -52,15 +52,58 @@ async fn a_saved_card_charges_again_without_cvc_or_3ds_until_revoked() {
     assert_error(payout, 422, "card_token_revoked").await;
 }
 
+/// A card saved by a payment becomes a token only once that payment passed its CVC and 3-D
+/// Secure and succeeded: no token stands for a card whose challenge is open or failed.
 #[tokio::test]
-async fn a_recurring_charge_on_a_3ds_card_needs_no_challenge() {
+async fn a_saved_card_becomes_a_token_only_when_its_payment_succeeds() {
     let app = spawn_app().await;
     let (_, m) = app.merchant_of_new_org().await;
     let mut body = payment_body("4000000000003220", "100.00");
     body["save_card"] = true.into();
-    let first = json(m.post("/payments", body).await).await;
+    let first = json(m.post("/payments", body.clone()).await).await;
     assert_eq!(first["status"], "authentication");
-    let token = first["card_token"].as_str().expect("token");
+    assert!(first["card_token"].is_null(), "no token while the challenge is open: {first}");
+    let waiting: String = sqlx::query_scalar("SELECT token FROM card_tokens").fetch_one(&app.db).await.expect("token");
+    let bypass = m
+        .post(
+            "/payments",
+            serde_json::json!({"type": "aft", "amount": "10.00", "currency": "RUB", "card_token": waiting}),
+        )
+        .await;
+    assert_error(bypass, 404, "not_found").await;
+    assert_error(m.get(&format!("/card-tokens/{waiting}")).await, 404, "not_found").await;
+
+    // A wrong code fails the payment, and the card it saved is gone.
+    let id = first["id"].as_str().expect("id");
+    let wrong = app
+        .client
+        .post(app.url(&format!("/3ds/{id}")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("code=000000")
+        .send()
+        .await
+        .expect("submit");
+    assert!(wrong.status().is_redirection());
+    assert!(json(m.get(&format!("/payments/{id}")).await).await["card_token"].is_null());
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM card_tokens").fetch_one(&app.db).await.expect("count");
+    assert_eq!(kept, 0);
+
+    // The right code: the payment succeeds and the token exists; a recurring charge then needs
+    // no challenge and no CVC.
+    let second = json(m.post("/payments", body).await).await;
+    let id = second["id"].as_str().expect("id");
+    let right = app
+        .client
+        .post(app.url(&format!("/3ds/{id}")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("code=123456")
+        .send()
+        .await
+        .expect("submit");
+    assert!(right.status().is_redirection());
+    let paid = json(m.get(&format!("/payments/{id}")).await).await;
+    assert_eq!(paid["status"], "succeeded");
+    let token = paid["card_token"].as_str().expect("token after success");
     let charge = json(
         m.post(
             "/payments",
@@ -72,21 +115,49 @@ async fn a_recurring_charge_on_a_3ds_card_needs_no_challenge() {
     assert_eq!(charge["status"], "succeeded");
 }
 
+async fn submit_code(app: &crate::helpers::TestApp, payment: &serde_json::Value, code: &str) {
+    let id = payment["id"].as_str().expect("id");
+    let res = app
+        .client
+        .post(app.url(&format!("/3ds/{id}")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("code={code}"))
+        .send()
+        .await
+        .expect("submit");
+    assert!(res.status().is_redirection());
+}
+
 #[tokio::test]
-async fn a_card_saved_by_a_declined_payment_is_not_kept() {
+async fn a_failed_payment_keeps_no_card_and_touches_no_other_token() {
     let app = spawn_app().await;
     let (_, m) = app.merchant_of_new_org().await;
-    let mut body = payment_body("4000000000000002", "100.00");
+    let mut body = payment_body("4000000000003220", "100.00");
     body["save_card"] = true.into();
-    let p = json(m.post("/payments", body).await).await;
-    let token = p["card_token"].as_str().expect("token");
-    let res = m
-        .post(
+    let first = json(m.post("/payments", body.clone()).await).await;
+    submit_code(&app, &first, "123456").await;
+    let id = first["id"].as_str().expect("id");
+    let token = json(m.get(&format!("/payments/{id}")).await).await["card_token"].as_str().expect("token").to_owned();
+    // The same card again, saved again, and this attempt fails its challenge.
+    let second = json(m.post("/payments", body).await).await;
+    submit_code(&app, &second, "000000").await;
+    let failed = json(m.get(&format!("/payments/{}", second["id"].as_str().expect("id"))).await).await;
+    assert_eq!(failed["status"], "failed");
+    assert!(failed["card_token"].is_null());
+    // The good token is untouched and still charges.
+    let t = json(m.get(&format!("/card-tokens/{token}")).await).await;
+    assert!(t["revoked_at"].is_null(), "{t}");
+    let charge = json(
+        m.post(
             "/payments",
             serde_json::json!({"type": "ecom", "amount": "1.00", "currency": "RUB", "card_token": token}),
         )
-        .await;
-    assert_error(res, 422, "card_token_revoked").await;
+        .await,
+    )
+    .await;
+    assert_eq!(charge["status"], "succeeded");
+    let cards: i64 = sqlx::query_scalar("SELECT count(*) FROM card_tokens").fetch_one(&app.db).await.expect("count");
+    assert_eq!(cards, 1, "the failed attempt's card was not kept");
 }
 
 #[tokio::test]
