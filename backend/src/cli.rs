@@ -116,6 +116,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SandboxBank { .. } => anyhow::bail!("the sandbox bank is started above"),
         Command::SeedDemo => {
+            if settings.environment == crate::configuration::RunMode::Production {
+                anyhow::bail!("seed-demo refuses to run in production: it creates users with known passwords");
+            }
             let pool = db::pool(&settings.database)?;
             match crate::seed::seed_demo(&pool, &settings).await? {
                 Some(s) => println!(

@@ -260,8 +260,15 @@ impl Settings {
         }
     }
 
-    /// Refuses settings that would run a production server unsafely.
+    /// Refuses settings that would run a production server unsafely. It fails closed: the
+    /// local mode (generated keys in a file, relaxed limits) runs only on a loopback address.
     pub fn validate(&self) -> Result<(), String> {
+        if self.environment == RunMode::Local && !is_loopback(&self.server.host) {
+            return Err(format!(
+                "the local mode serves only on a loopback address, not {}: set CLICKPAY__ENVIRONMENT=production with real keys",
+                self.server.host
+            ));
+        }
         if let Some(s) = &self.security.jwt_secret
             && s.expose_secret().len() < 32
         {
@@ -276,6 +283,22 @@ impl Settings {
             }
             if self.server.allow_private_webhook_targets {
                 return Err("production may not allow private webhook targets".into());
+            }
+            if !self.session.cookie_secure {
+                return Err("production needs session.cookie_secure".into());
+            }
+            let l = &self.lockout;
+            if !(1..=10).contains(&l.max_failed_logins) || l.lock_minutes < 30 {
+                return Err("production needs the lockout: at most 10 failed logins, then at least 30 minutes".into());
+            }
+            let r = &self.rate_limits;
+            if !(1..=5).contains(&r.login_per_account_per_minute)
+                || !(1..=20).contains(&r.login_per_ip_per_minute)
+                || r.api_per_key_per_minute == 0
+            {
+                return Err(
+                    "production needs the rate limits: login at most 5/min per account and 20/min per IP".into()
+                );
             }
         }
         if self.webhooks.timeout_seconds == 0 || self.webhooks.timeout_seconds > 10 {
@@ -308,6 +331,12 @@ impl Settings {
     }
 }
 
+/// Is `host` (as bound) a loopback address?
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +352,16 @@ mod tests {
         assert_eq!(cfg.server.port, 8080);
         assert_eq!(cfg.lockout.max_failed_logins, 10);
         assert!(cfg.validate().is_ok());
+        let mut open = cfg.clone();
+        open.server.host = "0.0.0.0".into();
+        assert!(open.validate().is_err(), "the local mode refuses a public address");
+        let mut prod = open.clone();
+        prod.environment = RunMode::Production;
+        prod.security.card_encryption_key = Some(secret.clone().into());
+        prod.security.card_hash_key = Some(secret.clone().into());
+        assert!(prod.validate().is_ok(), "{:?}", prod.validate());
+        prod.rate_limits.login_per_account_per_minute = 1000;
+        assert!(prod.validate().is_err(), "production keeps the login limits");
         let debug = format!("{cfg:?}");
         assert!(!debug.contains("hunter2"), "database password leaked into Debug");
         assert!(!debug.contains(&"x".repeat(40)), "jwt secret leaked into Debug");

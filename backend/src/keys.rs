@@ -17,7 +17,19 @@ pub struct Keys {
     pub jwt: SecretBox<Vec<u8>>,
     pub card_encryption: SecretBox<[u8; 32]>,
     pub card_hash: SecretBox<[u8; 32]>,
+    /// Keys the idempotency request hash; derived, and used for nothing else.
+    pub idempotency: SecretBox<[u8; 32]>,
 }
+
+/// A subkey of `key` for one purpose only (HMAC-SHA256 as the derivation function).
+fn derive(key: &SecretBox<[u8; 32]>, purpose: &[u8]) -> SecretBox<[u8; 32]> {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.expose_secret()).unwrap_or_else(|_| unreachable!());
+    mac.update(purpose);
+    SecretBox::new(Box::new(mac.finalize().into_bytes().into()))
+}
+
+const IDEMPOTENCY_PURPOSE: &[u8] = b"clickpay/idempotency-request-hash/v2";
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,24 +74,28 @@ impl Keys {
                 .ok_or_else(|| anyhow::anyhow!("a required secret key is not configured"))
         };
         let jwt = pick(&sec.jwt_secret, dev.as_ref().map(|d| &d.jwt_secret))?;
+        let card_hash = decode32("card_hash_key", &pick(&sec.card_hash_key, dev.as_ref().map(|d| &d.card_hash_key))?)?;
         Ok(Keys {
             jwt: SecretBox::new(Box::new(jwt.expose_secret().as_bytes().to_vec())),
             card_encryption: decode32(
                 "card_encryption_key",
                 &pick(&sec.card_encryption_key, dev.as_ref().map(|d| &d.card_encryption_key))?,
             )?,
-            card_hash: decode32("card_hash_key", &pick(&sec.card_hash_key, dev.as_ref().map(|d| &d.card_hash_key))?)?,
+            idempotency: derive(&card_hash, IDEMPOTENCY_PURPOSE),
+            card_hash,
         })
     }
 
     /// Fresh random keys (tests).
     pub fn random() -> Keys {
         let d = DevKeys { jwt_secret: random_b64(), card_encryption_key: random_b64(), card_hash_key: random_b64() };
+        let card_hash = decode32("k", &SecretString::from(d.card_hash_key)).unwrap_or_else(|_| unreachable!());
         Keys {
             jwt: SecretBox::new(Box::new(d.jwt_secret.into_bytes())),
             card_encryption: decode32("k", &SecretString::from(d.card_encryption_key))
                 .unwrap_or_else(|_| unreachable!()),
-            card_hash: decode32("k", &SecretString::from(d.card_hash_key)).unwrap_or_else(|_| unreachable!()),
+            idempotency: derive(&card_hash, IDEMPOTENCY_PURPOSE),
+            card_hash,
         }
     }
 }

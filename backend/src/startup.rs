@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use crate::acquirer::Acquirer;
@@ -98,6 +98,8 @@ impl Application {
 fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result<Server> {
     let shutdown_timeout = state.settings.server.shutdown_timeout_seconds;
     let csp = spa.csp.clone();
+    // Behind https, browsers are told to come back only over https.
+    let hsts = state.public_url.starts_with("https://");
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let no_store = || DefaultHeaders::new().add(("Cache-Control", "no-store"));
@@ -108,6 +110,10 @@ fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .wrap(Compress::default())
+            .wrap(Condition::new(
+                hsts,
+                DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains")),
+            ))
             .wrap(
                 // Added only where a handler did not set its own.
                 DefaultHeaders::new()

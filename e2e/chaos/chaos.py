@@ -348,7 +348,6 @@ poll_interval_ms = 250
 retry_schedule_seconds = [1, 2, 4, 8, 15, 30, 60, 120]
 timeout_seconds = 5
 lease_seconds = 10
-batch = 20
 """)
         return {**os.environ, "CLICKPAY_CONFIG": config, "DATABASE_URL": self.cluster.url("gateway"),
                 "PORT": str(port), "CLICKPAY_ACQUIRER_URL": f"http://127.0.0.1:{self.bank_port}", "RUST_LOG": "warn"}

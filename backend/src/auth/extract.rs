@@ -12,7 +12,7 @@ use shared::{ErrorCode, Role};
 use time::Duration;
 use uuid::Uuid;
 
-use crate::auth::session::{self, COOKIE};
+use crate::auth::session;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -78,7 +78,7 @@ pub async fn session_user(req: &HttpRequest) -> Result<SessionUser, ApiError> {
 
 async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| anyhow::anyhow!("no app state"))?;
-    let cookie = req.cookie(COOKIE);
+    let cookie = req.cookie(session::cookie_name(&state.settings));
     let (token, via_cookie) = match (bearer(req), &cookie) {
         (Some(t), _) => (t.to_owned(), false),
         (None, Some(c)) => (c.value().to_owned(), true),

@@ -18,6 +18,14 @@ use crate::state::AppState;
 
 /// The session cookie: HttpOnly, Secure, SameSite=Strict, never readable by scripts.
 pub const COOKIE: &str = "clickpay_session";
+/// In production the cookie carries the `__Host-` prefix: the browser then accepts it only
+/// when Secure, for path `/`, without a Domain, so no sibling host can plant or shadow it.
+pub const HOST_COOKIE: &str = "__Host-clickpay_session";
+
+/// The session cookie's name under these settings.
+pub fn cookie_name(settings: &crate::configuration::Settings) -> &'static str {
+    if settings.environment == crate::configuration::RunMode::Production { HOST_COOKIE } else { COOKIE }
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -59,7 +67,7 @@ pub async fn start(
         &state.keys,
         &Claims { sub: user.0, jti, iat: now.unix_timestamp(), exp: (now + lifetime).unix_timestamp() },
     )?;
-    let cookie = Cookie::build(COOKIE, token.clone())
+    let cookie = Cookie::build(cookie_name(&state.settings), token.clone())
         .path("/")
         .http_only(true)
         .secure(state.settings.session.cookie_secure)
@@ -71,7 +79,7 @@ pub async fn start(
 
 /// The cookie that removes the session cookie from the browser.
 pub fn clearing_cookie(state: &AppState) -> Cookie<'static> {
-    let mut c = Cookie::build(COOKIE, "")
+    let mut c = Cookie::build(cookie_name(&state.settings), "")
         .path("/")
         .http_only(true)
         .secure(state.settings.session.cookie_secure)

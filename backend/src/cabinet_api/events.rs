@@ -42,7 +42,7 @@ pub async fn resend(
         ));
     }
     let a = delivery::attempt(&state, &d).await;
-    delivery::record(&state, &d, &a, true, None).await?;
+    delivery::record(&state, &d, &a, true).await?;
     db::audit::record(
         &state.db,
         Entry {

@@ -10,7 +10,8 @@ use time::{Duration, OffsetDateTime};
 pub struct Record {
     pub method: String,
     pub path: String,
-    pub same_body: bool,
+    pub request_hash: Vec<u8>,
+    pub request_hash_version: i16,
     pub response_status: Option<i16>,
     pub response_body: Option<Vec<u8>>,
     pub created_at: OffsetDateTime,
@@ -37,8 +38,9 @@ pub async fn insert_locked(
     operation: Option<OperationId>,
 ) -> sqlx::Result<bool> {
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_records (organization_id, key, method, path, request_hash, created_at, locked_at, operation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT DO NOTHING",
+        "INSERT INTO idempotency_records (organization_id, key, method, path, request_hash, request_hash_version,
+                created_at, locked_at, operation_id)
+         VALUES ($1, $2, $3, $4, $5, 2, $6, $6, $7) ON CONFLICT DO NOTHING",
     )
     .bind(k.organization_id)
     .bind(k.key)
@@ -62,9 +64,9 @@ pub async fn insert_done(
     now: OffsetDateTime,
 ) -> sqlx::Result<bool> {
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_records (organization_id, key, method, path, request_hash, created_at,
-                response_status, response_body, completed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6) ON CONFLICT DO NOTHING",
+        "INSERT INTO idempotency_records (organization_id, key, method, path, request_hash, request_hash_version,
+                created_at, response_status, response_body, completed_at)
+         VALUES ($1, $2, $3, $4, $5, 2, $6, $7, $8, $6) ON CONFLICT DO NOTHING",
     )
     .bind(k.organization_id)
     .bind(k.key)
@@ -79,21 +81,18 @@ pub async fn insert_done(
     Ok(inserted.rows_affected() == 1)
 }
 
-/// The existing record, with whether its request hash equals `request_hash`.
-pub async fn find(
-    db: impl PgExecutor<'_>,
-    org: OrganizationId,
-    key: &str,
-    request_hash: &[u8; 32],
-) -> sqlx::Result<Option<Record>> {
+/// The version of the request hash that new records carry.
+pub const HASH_VERSION: i16 = 2;
+
+/// The existing record.
+pub async fn find(db: impl PgExecutor<'_>, org: OrganizationId, key: &str) -> sqlx::Result<Option<Record>> {
     sqlx::query_as(
-        "SELECT method, path, request_hash = $3 AS same_body, response_status, response_body, created_at, locked_at,
+        "SELECT method, path, request_hash, request_hash_version, response_status, response_body, created_at, locked_at,
                 operation_id
            FROM idempotency_records WHERE organization_id = $1 AND key = $2",
     )
     .bind(org)
     .bind(key)
-    .bind(&request_hash[..])
     .fetch_optional(db)
     .await
 }

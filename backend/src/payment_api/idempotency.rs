@@ -17,6 +17,7 @@ use time::Duration;
 
 use crate::db::{idempotency, operations};
 use crate::error::ApiError;
+use crate::keys::Keys;
 use crate::operations::claim::{Claim, in_progress, micros};
 use crate::operations::objects;
 use crate::state::AppState;
@@ -81,15 +82,60 @@ fn canonical(v: &serde_json::Value, out: &mut String) {
     }
 }
 
-/// A keyed hash of the request (the body holds card data, which must not be stored).
-fn request_hash(state: &AppState, body: &serde_json::Value) -> [u8; 32] {
+/// Version 1, kept only to compare records saved before version 2 until they expire: a keyed
+/// hash of the whole canonical body under the card-hash key.
+fn request_hash_v1(keys: &Keys, body: &serde_json::Value) -> [u8; 32] {
     let mut text = String::new();
     canonical(body, &mut text);
     let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(state.keys.card_hash.expose_secret()).unwrap_or_else(|_| unreachable!());
+        <Hmac<Sha256> as Mac>::new_from_slice(keys.card_hash.expose_secret()).unwrap_or_else(|_| unreachable!());
     mac.update(b"idempotency\0");
     mac.update(text.as_bytes());
     mac.finalize().into_bytes().into()
+}
+
+/// The body as the hash sees it: no CVC at all, and the card number only as its look-up hash,
+/// so nothing derived from the CVC is kept (PCI DSS 3.3.1.2).
+fn without_card_secrets(keys: &Keys, body: &serde_json::Value) -> serde_json::Value {
+    let mut body = body.clone();
+    if let Some(card) = body.get_mut("card").and_then(|c| c.as_object_mut()) {
+        card.remove("cvc");
+        if let Some(number) = card.get("number").and_then(|n| n.as_str()) {
+            // The look-up hash of the digits, and the number's shape (where the spaces were), so
+            // two spellings of a body still differ as their parsed JSON does.
+            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+            let digest = match crate::domain::card::CardNumber::parse(&digits) {
+                Ok(pan) => crate::vault::pan_hash(keys, &pan),
+                Err(_) => {
+                    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(keys.card_hash.expose_secret())
+                        .unwrap_or_else(|_| unreachable!());
+                    mac.update(digits.as_bytes());
+                    mac.finalize().into_bytes().into()
+                }
+            };
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let shape: String = number.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+            card.insert("number".into(), serde_json::Value::String(format!("{hex}/{shape}")));
+        }
+    }
+    body
+}
+
+/// Version 2: a hash of the canonical body without card secrets, under the idempotency key.
+fn request_hash(keys: &Keys, body: &serde_json::Value) -> [u8; 32] {
+    let mut text = String::new();
+    canonical(&without_card_secrets(keys, body), &mut text);
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(keys.idempotency.expose_secret()).unwrap_or_else(|_| unreachable!());
+    mac.update(text.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// Does a saved record's hash (of its version) describe this body? Compared in constant time.
+fn same_request(keys: &Keys, record: &idempotency::Record, body: &serde_json::Value, v2: &[u8; 32]) -> bool {
+    use subtle::ConstantTimeEq;
+    let expected = if record.request_hash_version == 1 { request_hash_v1(keys, body) } else { *v2 };
+    record.request_hash.len() == 32 && bool::from(record.request_hash.as_slice().ct_eq(&expected))
 }
 
 /// Runs `work` at most once for this key and answers as the contract says. `work` gets the
@@ -112,7 +158,7 @@ where
     let now = micros(state.clock.now());
     let cutoff = now - Duration::hours(state.settings.payments.idempotency_retention_hours);
     let lock_timeout = Duration::seconds(state.settings.idempotency.lock_timeout_seconds);
-    let hash = request_hash(state, body);
+    let hash = request_hash(&state.keys, body);
     let claim = |taken_over| Claim {
         organization_id: org,
         key: key.to_owned(),
@@ -124,7 +170,7 @@ where
     };
     let mut held = None;
     for _ in 0..3 {
-        let record = match idempotency::find(&state.db, org, key, &hash).await? {
+        let record = match idempotency::find(&state.db, org, key).await? {
             None => {
                 held = Some(claim(false));
                 break;
@@ -135,7 +181,7 @@ where
             idempotency::delete_expired(&state.db, org, key, cutoff).await?;
             continue;
         }
-        if record.method != method || record.path != path || !record.same_body {
+        if record.method != method || record.path != path || !same_request(&state.keys, &record, body, &hash) {
             return Err(ApiError::new(
                 ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used with another request.",
@@ -187,6 +233,39 @@ async fn recover(state: &AppState, claim: &Claim, id: OperationId) -> Result<Htt
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn record(version: i16, hash: [u8; 32]) -> idempotency::Record {
+        idempotency::Record {
+            method: "POST".into(),
+            path: "/api/v1/payments".into(),
+            request_hash: hash.to_vec(),
+            request_hash_version: version,
+            response_status: None,
+            response_body: None,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            locked_at: None,
+            operation_id: None,
+        }
+    }
+
+    #[test]
+    fn the_request_hash_keeps_nothing_of_the_cvc_and_old_records_still_compare() {
+        let keys = Keys::random();
+        let body = |number: &str, cvc: &str| serde_json::json!({"type": "ecom", "amount": "1.00", "card": {"number": number, "cvc": cvc, "exp_month": 1}});
+        let a = request_hash(&keys, &body("4242424242424242", "123"));
+        assert_eq!(a, request_hash(&keys, &body("4242424242424242", "999")), "the CVC does not enter the hash");
+        assert_ne!(a, request_hash(&keys, &body("5555555555554444", "123")));
+        assert_ne!(a, request_hash(&keys, &body("4242 4242 4242 4242", "123")), "another spelling is another body");
+        let stripped = without_card_secrets(&keys, &body("4242424242424242", "123"));
+        assert!(stripped["card"].get("cvc").is_none() && !stripped.to_string().contains("4242"));
+        // A record saved under version 1 compares the old way until it expires.
+        let old = body("4242424242424242", "123");
+        assert!(same_request(&keys, &record(1, request_hash_v1(&keys, &old)), &old, &request_hash(&keys, &old)));
+        assert!(!same_request(&keys, &record(1, request_hash_v1(&keys, &old)), &body("4242424242424242", "1"), &a));
+        assert!(same_request(&keys, &record(2, a), &old, &a));
+    }
+
     #[test]
     fn canonical_json_sorts_keys_at_every_level() {
         let a: serde_json::Value =

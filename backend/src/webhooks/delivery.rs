@@ -172,29 +172,11 @@ pub fn next_attempt(
     Some(now + Duration::milliseconds((base as f64 * 1000.0 * factor) as i64))
 }
 
-/// Stores an attempt and moves the event on: delivered, retried later, or failed for good.
-/// A manual resend does not spend the automatic schedule. An automatic attempt is recorded only
-/// while its batch still holds the event's lease (`lease`); otherwise another node has taken the
-/// event over and its own attempt will be the one recorded.
-pub async fn record(
-    state: &AppState,
-    d: &Delivery,
-    a: &Attempt,
-    manual: bool,
-    lease: Option<uuid::Uuid>,
-) -> anyhow::Result<()> {
+/// Stores one attempt and moves the event on: delivered, retried later, or failed for good.
+/// A manual resend does not spend the automatic schedule. (The worker records whole batches,
+/// under their lease: see [`deliver_due`].)
+pub async fn record(state: &AppState, d: &Delivery, a: &Attempt, manual: bool) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
-    if let Some(lease) = lease {
-        let held: Option<i32> = sqlx::query_scalar("SELECT 1 FROM events WHERE id = $1 AND leased_by = $2 FOR UPDATE")
-            .bind(&d.event_id)
-            .bind(lease)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if held.is_none() {
-            tracing::warn!(event = %d.event_id, "the delivery lease ran out before the attempt was recorded");
-            return Ok(());
-        }
-    }
     sqlx::query(
         "INSERT INTO delivery_attempts (event_id, url, attempted_at, webhook_timestamp, http_status, error, latency_ms, response_snippet, manual)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -324,15 +306,86 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         .fetch_all(&state.db)
         .await?;
     let count = rows.len();
-    futures_util::stream::iter(rows.into_iter().map(delivery))
-        .for_each_concurrent(s.concurrency, |d| async move {
+    let done: Vec<(Delivery, Attempt)> = futures_util::stream::iter(rows.into_iter().map(delivery))
+        .map(|d| async move {
             let a = attempt(state, &d).await;
-            if let Err(e) = record(state, &d, &a, false, Some(lease)).await {
-                tracing::error!(error = ?e, event = %d.event_id, "could not record a delivery attempt");
-            }
+            (d, a)
         })
+        .buffer_unordered(s.concurrency.max(1))
+        .collect()
         .await;
+    record_batch(state, lease, &done).await?;
     Ok(count)
+}
+
+/// Records a batch's attempts in one transaction, for the events this batch still holds.
+async fn record_batch(state: &AppState, lease: uuid::Uuid, done: &[(Delivery, Attempt)]) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    let ids: Vec<&str> = done.iter().map(|(d, _)| d.event_id.as_str()).collect();
+    let held: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM events WHERE id = ANY($1) AND leased_by = $2 ORDER BY id FOR UPDATE")
+            .bind(&ids)
+            .bind(lease)
+            .fetch_all(&mut *tx)
+            .await?;
+    if held.len() < done.len() {
+        tracing::warn!(lost = done.len() - held.len(), "the delivery lease ran out before the attempts were recorded");
+    }
+    let held: std::collections::HashSet<String> = held.into_iter().collect();
+    let mine: Vec<&(Delivery, Attempt)> = done.iter().filter(|(d, _)| held.contains(&d.event_id)).collect();
+    if mine.is_empty() {
+        return Ok(());
+    }
+    let col = |f: &dyn Fn(&(Delivery, Attempt)) -> Option<String>| mine.iter().map(|x| f(x)).collect::<Vec<_>>();
+    let event_ids = col(&|(d, _)| Some(d.event_id.clone()));
+    let urls = col(&|(_, a)| Some(a.url.clone()));
+    let errors = col(&|(_, a)| a.error.as_ref().map(|e| e.chars().take(500).collect()));
+    let snippets = col(&|(_, a)| a.snippet.clone());
+    let at: Vec<OffsetDateTime> = mine.iter().map(|(_, a)| a.at).collect();
+    let stamps: Vec<i64> = mine.iter().map(|(_, a)| a.timestamp).collect();
+    let statuses: Vec<Option<i16>> = mine.iter().map(|(_, a)| a.http_status.map(|s| s as i16)).collect();
+    let latencies: Vec<i32> = mine.iter().map(|(_, a)| a.latency_ms).collect();
+    sqlx::query(
+        "INSERT INTO delivery_attempts (event_id, url, attempted_at, webhook_timestamp, http_status, error, latency_ms, response_snippet, manual)
+         SELECT e, u, t, s, h, er, l, sn, false
+           FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::smallint[], $6::text[], $7::int[], $8::text[])
+             AS x(e, u, t, s, h, er, l, sn)",
+    )
+    .bind(&event_ids)
+    .bind(&urls)
+    .bind(&at)
+    .bind(&stamps)
+    .bind(&statuses)
+    .bind(&errors)
+    .bind(&latencies)
+    .bind(&snippets)
+    .execute(&mut *tx)
+    .await?;
+    let mut next: Vec<Option<OffsetDateTime>> = Vec::with_capacity(mine.len());
+    for (d, a) in &mine {
+        next.push(if a.delivered {
+            None
+        } else {
+            let jitter = rand::thread_rng().gen_range(-1.0..=1.0);
+            next_attempt(&state.notifier.settings, d.attempts + 1, a.at, jitter)
+        });
+    }
+    let delivered: Vec<bool> = mine.iter().map(|(_, a)| a.delivered).collect();
+    sqlx::query(
+        "UPDATE events e SET attempts = e.attempts + 1, next_attempt_at = x.next, leased_by = NULL,
+                delivery_status = CASE WHEN x.ok THEN 'delivered' WHEN x.next IS NULL THEN 'failed' ELSE 'pending' END,
+                delivered_at = CASE WHEN x.ok THEN coalesce(e.delivered_at, x.at) ELSE e.delivered_at END
+           FROM UNNEST($1::text[], $2::bool[], $3::timestamptz[], $4::timestamptz[]) AS x(id, ok, next, at)
+          WHERE e.id = x.id",
+    )
+    .bind(&event_ids)
+    .bind(&delivered)
+    .bind(&next)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]
