@@ -110,6 +110,7 @@ run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; f
 start_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then log "using DATABASE_URL from the environment"; return 0; fi
   ensure_postgres_binaries
+  LOCAL_PG=1
   local bin dir port pwfile sockdir
   bin="$(pg_bindir)"; dir="$(pg_dir)"; port="$(pg_port)"; sockdir="$dir/../run"
   pwfile="$DATA_DIR/pg-password"
@@ -133,6 +134,23 @@ start_postgres() {
   PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$port" -U clickpay -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'clickpay'" | grep -q 1 \
     || PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$port" -U clickpay -d postgres -qc "CREATE DATABASE clickpay" >/dev/null
+}
+
+# The application's role (no ownership, no DDL) for the database of $1 (a URL of the owner);
+# prints the URL the server connects with. Migrations keep running as the owner.
+app_database_url() {
+  local owner_url="$1" db pwfile="$DATA_DIR/app-pg-password" pw hostport
+  db="${owner_url##*/}"; db="${db%%\?*}"
+  [ -s "$pwfile" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$pwfile")
+  pw="$(cat "$pwfile")"
+  psql_admin -c "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clickpay_app') THEN
+        CREATE ROLE clickpay_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$pw';
+      ELSE ALTER ROLE clickpay_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$pw'; END IF; END \$\$"
+  local psql; psql="$(command -v psql || echo "$(pg_bindir)/psql")"
+  "$psql" "$owner_url" -v ON_ERROR_STOP=1 -qtA -v app_role=clickpay_app -f "$ROOT/scripts/app-role.sql" >/dev/null
+  hostport="${owner_url#*@}"; hostport="${hostport%%/*}"
+  echo "postgres://clickpay_app:$pw@$hostport/$db"
 }
 
 # psql against the server of DATABASE_URL, in its maintenance database.
@@ -209,6 +227,8 @@ run_e2e() {
     "$ROOT/target/debug/clickpay" migrate >/dev/null
     "$ROOT/target/debug/clickpay" seed-demo >/dev/null
   )
+  # The server under test connects as the application's role, as in production.
+  if [ -n "${LOCAL_PG:-}" ]; then e2e_db_url="$(app_database_url "$e2e_db_url")"; fi
   export E2E_DATABASE_URL="$e2e_db_url" E2E_DATA_DIR="$e2e_data" E2E_ROOT="$ROOT"
   CHROMIUM_PATH="$(command -v chromium)"
   export CHROMIUM_PATH

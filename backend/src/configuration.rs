@@ -20,6 +20,8 @@ port = 8080
 static_dir = "dist"
 shutdown_timeout_seconds = 20
 allow_private_webhook_targets = false
+# Proxies (CIDRs) whose X-Forwarded-For is believed; none: the socket's address is the client.
+trusted_proxies = []
 
 [database]
 max_connections = 10
@@ -34,6 +36,8 @@ cookie_secure = true
 login_per_account_per_minute = 5
 login_per_ip_per_minute = 20
 api_per_key_per_minute = 600
+resends_per_user_per_minute = 30
+exports_per_user_per_minute = 10
 
 [lockout]
 max_failed_logins = 10
@@ -44,6 +48,13 @@ settle_delay_seconds = 5
 authentication_timeout_minutes = 15
 hosted_page_timeout_minutes = 30
 idempotency_retention_hours = 24
+
+[velocity]
+# Daily caps per organization (Moscow day) when staff set none: generous, a backstop for a leaked key.
+payouts_per_day = 10000
+payout_amount_per_day = "100000000.00"
+refunds_per_day = 10000
+refund_amount_per_day = "100000000.00"
 
 [idempotency]
 # A request silent this long loses its key to a retry (longer than any bank or pool timeout).
@@ -92,6 +103,7 @@ pub struct Settings {
     pub lockout: LockoutSettings,
     pub payments: PaymentSettings,
     pub idempotency: IdempotencySettings,
+    pub velocity: crate::db::velocity::Limits,
     pub acquirer: AcquirerSettings,
     pub workers: WorkerSettings,
     pub webhooks: WebhookSettings,
@@ -112,6 +124,8 @@ pub struct ServerSettings {
     pub shutdown_timeout_seconds: u64,
     /// Lets webhooks reach loopback and private networks: local development and tests only.
     pub allow_private_webhook_targets: bool,
+    /// CIDRs of the proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +163,8 @@ pub struct RateLimitSettings {
     pub login_per_account_per_minute: u32,
     pub login_per_ip_per_minute: u32,
     pub api_per_key_per_minute: u32,
+    pub resends_per_user_per_minute: u32,
+    pub exports_per_user_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +188,13 @@ pub struct PaymentSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct IdempotencySettings {
     pub lock_timeout_seconds: i64,
+}
+
+impl ServerSettings {
+    /// The trusted proxies, parsed (checked by [`Settings::validate`]).
+    pub fn trusted_proxy_networks(&self) -> Vec<sqlx::types::ipnetwork::IpNetwork> {
+        self.trusted_proxies.iter().filter_map(|c| c.parse().ok()).collect()
+    }
 }
 
 /// The bank connector.
@@ -308,6 +331,11 @@ impl Settings {
             && self.environment == RunMode::Production
         {
             return Err("webhooks.retry_schedule_seconds must span at least 24 hours".into());
+        }
+        if let Some(bad) =
+            self.server.trusted_proxies.iter().find(|c| c.parse::<sqlx::types::ipnetwork::IpNetwork>().is_err())
+        {
+            return Err(format!("server.trusted_proxies: {bad} is not a CIDR"));
         }
         // A bank call must end before a retry of its request may take the idempotency key over.
         if self.acquirer.timeout_seconds == 0 || self.acquirer.timeout_seconds > 20 {

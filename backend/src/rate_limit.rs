@@ -40,6 +40,10 @@ pub struct Limits {
     pub login_per_account: Limiter,
     pub login_per_ip: Limiter,
     pub api_per_key: Limiter,
+    /// Webhook resends from the cabinet, per user.
+    pub resends_per_user: Limiter,
+    /// xlsx exports, per user (each reads many rows).
+    pub exports_per_user: Limiter,
 }
 
 impl Limits {
@@ -48,6 +52,8 @@ impl Limits {
             login_per_account: Limiter::per_minute(s.login_per_account_per_minute),
             login_per_ip: Limiter::per_minute(s.login_per_ip_per_minute),
             api_per_key: Limiter::per_minute(s.api_per_key_per_minute),
+            resends_per_user: Limiter::per_minute(s.resends_per_user_per_minute),
+            exports_per_user: Limiter::per_minute(s.exports_per_user_per_minute),
         }
     }
 }

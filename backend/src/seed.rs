@@ -58,6 +58,9 @@ pub async fn seed_demo(pool: &PgPool, settings: &Settings) -> anyhow::Result<Opt
         None => password::generate(),
     };
     let hash = password::hash(SecretString::from(password.clone())).await?;
+    // Notifications of the demo go to the sandbox's own receiver on this machine, never to a
+    // third-party host.
+    let notification_url = format!("{}/webhooks", settings.acquirer_url(settings.server.port));
 
     let mut tx = pool.begin().await?;
     // Another seeder may have won the race since the check above.
@@ -71,7 +74,7 @@ pub async fn seed_demo(pool: &PgPool, settings: &Settings) -> anyhow::Result<Opt
             name: DEMO_ORGANIZATION,
             inn: "8602300006",
             bank_name: DEMO_BANK,
-            notification_url: Some("https://st.clickservice.com/gw/debug/logs"),
+            notification_url: Some(&notification_url),
             webhook_secret: &crate::webhooks::generate_secret(),
             registered_on: Some(date!(2022 - 04 - 07)),
         },

@@ -183,28 +183,55 @@ def http_json(method: str, url: str, body=None, headers=None, timeout=15.0):
 
 
 class Receiver:
-    """Acknowledges every notification at once and remembers its webhook-id."""
+    """Acknowledges every notification at once and remembers its webhook-id. It runs as a
+    process of its own (HTTP/1.1, keep-alive), so the load's threads never slow it down."""
 
-    def __init__(self):
-        self.ids: set[str] = set()
-        self.lock = threading.Lock()
-        outer = self
+    def __init__(self, root: str):
+        self.port = free_port()
+        self.file = os.path.join(root, "received.txt")
+        self.p = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--receive", str(self.port), self.file],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the webhook receiver did not start")
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                with outer.lock:
-                    outer.ids.add(self.headers.get("webhook-id", ""))
-                self.send_response(200)
-                self.end_headers()
+    @property
+    def ids(self) -> set[str]:
+        with open(self.file, encoding="utf-8") as f:
+            return {line.strip() for line in f if line.strip()}
 
-            def log_message(self, *args):
-                pass
+    def stop(self) -> None:
+        self.p.terminate()
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+def receive(port: int, path: str) -> None:
+    """The receiver process."""
+    out = open(path, "a", buffering=1, encoding="utf-8")
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with lock:
+                out.write((self.headers.get("webhook-id") or "") + "\n")
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    server.serve_forever()
 
 
 # --- the load ------------------------------------------------------------------------------
@@ -311,7 +338,7 @@ class Suite:
         self.logdir = os.path.join(root, "logs")
         os.makedirs(self.logdir, exist_ok=True)
         self.cluster = Cluster(root)
-        self.receiver = Receiver()
+        self.receiver = Receiver(root)
         self.bank_port = free_port()
         self.bank = Proc("bank", [args.bin, "sandbox-bank", "--port", str(self.bank_port), "--hang-seconds", "60"],
                          {**os.environ, "SANDBOX_BANK_DATABASE_URL": self.cluster.url("bank"), "RUST_LOG": "warn"},
@@ -473,6 +500,7 @@ lease_seconds = 10
         for n in self.nodes:
             n.kill9()
         self.bank.kill9()
+        self.receiver.stop()
         self.cluster.stop()
 
 
@@ -508,6 +536,11 @@ class Checks:
                     coalesce(order_id, ''), coalesce(reason, ''), acquirer_reference, coalesce(bank_transaction_id, ''),
                     refunded_amount FROM operations""")}
         events = db.psql("gateway", "SELECT id, coalesce(operation_id::text, ''), type, delivery_status FROM events")
+        lag = db.psql("gateway", """SELECT coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at))::numeric, 1), 0),
+                                            coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at))::numeric, 1), 0),
+                                            coalesce(round(max(extract(epoch FROM delivered_at - created_at))::numeric, 1), 0),
+                                            (SELECT count(*) FROM delivery_attempts)
+                                       FROM events WHERE delivered_at IS NOT NULL""")[0]
         ledger = self.ledger()
 
         # 1. Every operation is in a final state.
@@ -591,8 +624,9 @@ class Checks:
             missing = want - kinds[op["id"]]
             if missing:
                 self.fail("every final state announced", f"{op['type']} {op['id']} {op['status']}: no {sorted(missing)}")
+        received = self.suite.receiver.ids
         for ev_id, op_id, etype, status in events:
-            if ev_id not in self.suite.receiver.ids:
+            if ev_id not in received:
                 self.fail("every event delivered", f"{etype} {ev_id} of {op_id} ({status}) never reached the receiver")
 
         counts = defaultdict(int)
@@ -605,6 +639,7 @@ class Checks:
             "by_kind": dict(sorted(counts.items())),
             "register_lines": len(ledger),
             "events": len(events),
+            "delivery_lag_s": {"p50": float(lag[0]), "p99": float(lag[1]), "max": float(lag[2]), "attempts": int(lag[3])},
             "kills": self.suite.faults["kills"],
             "pg_restarts": self.suite.faults["pg_restarts"],
             "nodes": len(self.suite.nodes),
@@ -623,6 +658,9 @@ def print_report(r: dict) -> None:
     print(f"    faults: {r['kills']} kill -9, {r['pg_restarts']} PostgreSQL restarts, {r['nodes']} node(s), "
           f"bank faults {r['bank_faults'] or 'none'}")
     print("    operations: " + ", ".join(f"{k} {v}" for k, v in r["by_kind"].items()))
+    lag = r["delivery_lag_s"]
+    print(f"    notifications: {lag['attempts']} attempts; from event to delivery p50 {lag['p50']} s, "
+          f"p99 {lag['p99']} s, max {lag['max']} s")
     for check in CHECKS:
         v = r["violations"].get(check)
         print(f"    {'FAIL' if v else 'ok  '} {check}: {v['count'] if v else 0} violations"
@@ -630,6 +668,9 @@ def print_report(r: dict) -> None:
 
 
 def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--receive":
+        receive(int(sys.argv[2]), sys.argv[3])
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenarios", nargs="*", default=["short"],
                     help="short (one combined run), long (every scenario), or scenario names: " + ", ".join(SCENARIOS))

@@ -43,6 +43,7 @@ pub enum ErrorCode {
     InvalidState,
     CardTokenRevoked,
     AmountLimitExceeded,
+    VelocityLimitExceeded,
     Conflict,
     RateLimited,
     Internal,
@@ -65,7 +66,7 @@ impl ErrorCode {
             NotFound => (404, ErrorType::NotFound),
             IdempotencyKeyReused | RequestInProgress => (409, ErrorType::IdempotencyError),
             Conflict => (409, ErrorType::InvalidRequest),
-            RefundExceedsPayment | InvalidState | CardTokenRevoked | AmountLimitExceeded => {
+            RefundExceedsPayment | InvalidState | CardTokenRevoked | AmountLimitExceeded | VelocityLimitExceeded => {
                 (422, ErrorType::BusinessRule)
             }
             RateLimited => (429, ErrorType::RateLimited),

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use actix_web::dev::Payload;
 use actix_web::http::Method;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use shared::dto::auth::UserView;
 use shared::{ErrorCode, Role};
@@ -48,9 +48,40 @@ fn unauthenticated() -> ApiError {
     ApiError::new(ErrorCode::SessionExpired, "Sign in to continue.")
 }
 
-/// The peer's address (no proxy headers are trusted).
+/// The client's address. `X-Forwarded-For` is believed only from the proxies that
+/// `server.trusted_proxies` names: its hops are read from the right, past trusted proxies, and
+/// the first other address is the client. Without trusted proxies it is the socket's peer.
 pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+    let peer = req.peer_addr().map(|a| a.ip())?;
+    let Some(state) = req.app_data::<web::Data<AppState>>() else { return Some(peer) };
+    let trusted = state.settings.server.trusted_proxy_networks();
+    Some(resolve_client(peer, req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()), &trusted))
+}
+
+/// [`client_ip`] without the request: the peer, then the forwarded hops from the right.
+pub fn resolve_client(
+    peer: IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[sqlx::types::ipnetwork::IpNetwork],
+) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(*ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            // A malformed hop ends what can be believed.
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// A state-changing request carried by a cookie must come from our own pages.
@@ -133,6 +164,11 @@ impl FromRequest for AdminUser {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Checked already by `require_admin`, before any other extractor read the body.
+        if let Some(s) = req.extensions().get::<VerifiedAdmin>() {
+            let s = s.0.clone();
+            return Box::pin(async move { Ok(AdminUser(s)) });
+        }
         let inner = CabinetUser::from_request(req, payload);
         Box::pin(async move {
             let CabinetUser(s) = inner.await?;
@@ -141,5 +177,56 @@ impl FromRequest for AdminUser {
             }
             Ok(AdminUser(s))
         })
+    }
+}
+
+/// The staff member `require_admin` verified for this request.
+#[derive(Clone)]
+struct VerifiedAdmin(SessionUser);
+
+/// The middleware of the admin endpoints: authorization comes before anything reads the body,
+/// so a partner learns nothing of an endpoint's schema (a malformed body is 403 for them too).
+pub async fn require_admin(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody + 'static>>,
+    actix_web::Error,
+> {
+    match AdminUser::extract(req.request()).await {
+        Ok(AdminUser(s)) => {
+            req.extensions_mut().insert(VerifiedAdmin(s));
+            Ok(next.call(req).await?.map_into_left_body())
+        }
+        Err(e) => Ok(req.error_response(e).map_into_right_body()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_client;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let net = |s: &str| s.parse::<sqlx::types::ipnetwork::IpNetwork>().expect("cidr");
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let trusted = [net("10.0.0.0/8")];
+        assert_eq!(
+            resolve_client(ip("203.0.113.9"), Some("1.2.3.4"), &trusted),
+            ip("203.0.113.9"),
+            "an untrusted peer is the client"
+        );
+        assert_eq!(resolve_client(ip("10.0.0.2"), Some("1.2.3.4, 10.0.0.7"), &trusted), ip("1.2.3.4"));
+        assert_eq!(
+            resolve_client(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4"), &trusted),
+            ip("1.2.3.4"),
+            "a spoofed left hop is not believed"
+        );
+        assert_eq!(resolve_client(ip("10.0.0.2"), None, &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            resolve_client(ip("10.0.0.2"), Some("1.2.3.4"), &[]),
+            ip("10.0.0.2"),
+            "no trusted proxies: the socket"
+        );
     }
 }

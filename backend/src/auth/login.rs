@@ -33,6 +33,27 @@ pub fn normalize(method: LoginMethod, identifier: &str) -> Option<String> {
     }
 }
 
+/// The first 12 hex digits of SHA-256 of an identifier as typed: enough to group an attacker's
+/// attempts in the audit log, never the text itself.
+pub fn identifier_digest(identifier: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(identifier.trim().as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Counts a wrong password of a known user toward the lockout; with `end_sessions`, a lock also
+/// ends the user's sessions (a wrong current password typed inside a session). Returns whether
+/// the account is now locked.
+pub async fn count_failure(state: &AppState, user: UserId, end_sessions: bool) -> Result<bool, ApiError> {
+    let now = state.clock.now();
+    let lock = Duration::minutes(state.settings.lockout.lock_minutes);
+    let locked =
+        db::users::record_failed_login(&state.db, user, now, state.settings.lockout.max_failed_logins, lock).await?;
+    if locked.is_some() && end_sessions {
+        db::sessions::revoke_all_of(&state.db, user, now).await?;
+    }
+    Ok(locked.is_some())
+}
+
 /// Verifies credentials with the rate limits and the lockout; audits failures (`via` says
 /// which door). Exactly one Argon2 verification runs on every path.
 pub async fn verify(
@@ -48,13 +69,17 @@ pub async fn verify(
     }
     state.limits.login_per_ip.check(&ip.map(|i| i.to_string()).unwrap_or_default())?;
     let normalized = normalize(method, identifier);
-    state.limits.login_per_account.check(normalized.as_deref().unwrap_or(identifier.trim()))?;
-
     let now = state.clock.now();
     let user = match &normalized {
         Some(n) => db::users::find_for_login(&state.db, method, n).await?,
         None => None,
     };
+    // One bucket per user, whichever tab names them; unknown names share one per spelling.
+    let bucket = match &user {
+        Some(u) => format!("user:{}", u.id),
+        None => format!("unknown:{}", normalized.as_deref().unwrap_or(identifier.trim())),
+    };
+    state.limits.login_per_account.check(&bucket)?;
     let verified =
         password::verify(SecretString::from(typed.to_owned()), user.as_ref().map(|u| u.password_hash.clone())).await?;
     let failure = |reason: &'static str, user_id: Option<UserId>| Entry {
@@ -63,7 +88,8 @@ pub async fn verify(
         target_type: Some("user"),
         target_id: user_id.map(|u| u.to_string()),
         ip,
-        details: serde_json::json!({"method": method, "identifier": identifier.trim(), "reason": reason, "via": via}),
+        // What was typed may be a password put in the wrong field: only a short hash of it is kept.
+        details: serde_json::json!({"method": method, "identifier_sha256": identifier_digest(identifier), "reason": reason, "via": via}),
         ..Default::default()
     };
     let Some(user) = user else {
@@ -75,11 +101,8 @@ pub async fn verify(
         return Err(bad_credentials());
     }
     if !verified {
-        let lock = Duration::minutes(state.settings.lockout.lock_minutes);
-        let locked =
-            db::users::record_failed_login(&state.db, user.id, now, state.settings.lockout.max_failed_logins, lock)
-                .await?;
-        let reason = if locked.is_some() { "wrong_password_locked" } else { "wrong_password" };
+        let locked = count_failure(state, user.id, false).await?;
+        let reason = if locked { "wrong_password_locked" } else { "wrong_password" };
         db::audit::record(&state.db, failure(reason, Some(user.id))).await?;
         return Err(bad_credentials());
     }

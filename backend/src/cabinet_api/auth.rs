@@ -78,8 +78,25 @@ pub async fn change_password(
             "new_password",
         ));
     }
+    // The same per-user bucket as sign-in, and a wrong current password counts toward the
+    // lockout: a stolen session cannot guess the password.
+    state.limits.login_per_account.check(&format!("user:{}", s.user.id))?;
     let stored = db::users::password_hash(&state.db, s.user.id).await?;
     if !password::verify(SecretString::from(current_password), stored).await? {
+        let locked = crate::auth::login::count_failure(&state, s.user.id, true).await?;
+        db::audit::record(
+            &state.db,
+            Entry {
+                actor_user: Some(s.user.id),
+                action: "password.change_failed",
+                target_type: Some("user"),
+                target_id: Some(s.user.id.to_string()),
+                ip: s.ip,
+                details: serde_json::json!({"locked": locked}),
+                ..Default::default()
+            },
+        )
+        .await?;
         return Err(ApiError::with_param(
             ErrorCode::InvalidCredentials,
             "The current password is wrong.",

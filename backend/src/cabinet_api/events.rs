@@ -30,6 +30,7 @@ pub async fn resend(
     CabinetUser(s): CabinetUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.resends_per_user.check(&s.user.id.to_string())?;
     let d = delivery::load(&state, &id).await?.ok_or_else(ApiError::not_found)?;
     if !db::organizations::in_scope(&state.db, s.scope(), d.organization_id).await? {
         return Err(ApiError::not_found());

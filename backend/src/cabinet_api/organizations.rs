@@ -36,10 +36,25 @@ pub async fn list(
 #[utoipa::path(get, path = "/cabinet/api/v1/organizations/{id}", tag = "Cabinet", params(("id" = String, Path)),
     responses((status = 200, description = "With the webhook secret and the terminals' fees", body = OrganizationDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn get(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     CabinetUser(s): CabinetUser,
     id: web::Path<OrganizationId>,
 ) -> Result<HttpResponse, ApiError> {
     let org = db::organizations::get(&state.db, s.scope(), id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    // The answer reveals the webhook signing secret to this user.
+    db::audit::record(
+        &state.db,
+        db::audit::Entry {
+            actor_user: Some(s.user.id),
+            action: "webhook_secret.reveal",
+            target_type: Some("organization"),
+            target_id: Some(org.id.to_string()),
+            organization: Some(org.id),
+            ip: crate::auth::extract::client_ip(&req),
+            ..Default::default()
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(org))
 }

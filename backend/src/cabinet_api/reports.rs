@@ -75,6 +75,7 @@ pub async fn transactions_xlsx(
     CabinetUser(s): CabinetUser,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.exports_per_user.check(&s.user.id.to_string())?;
     let tz = s.user.time_zone.clone();
     let (from, to) = params::range(&state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
     let status = params::status(q.status.as_deref())?;

@@ -39,6 +39,7 @@ pub mod sealed_cards;
 pub mod sessions;
 pub mod transactions;
 pub mod users;
+pub mod velocity;
 
 /// Is this error the violation of the named unique constraint or index?
 pub fn is_unique_violation(e: &sqlx::Error, constraint: &str) -> bool {

@@ -81,6 +81,15 @@ pub struct LoginRow {
     pub password_hash: String,
     pub active: bool,
     pub locked_until: Option<time::OffsetDateTime>,
+    pub must_change_password: bool,
+}
+
+/// A user's sign-in state by id (the docs' cached Basic credentials are checked against it).
+pub async fn login_state(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Option<LoginRow>> {
+    sqlx::query_as("SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(db)
+        .await
 }
 
 /// Finds a user by the identifier of the chosen login tab (already normalized).
@@ -92,12 +101,14 @@ pub async fn find_for_login(
     use shared::dto::auth::LoginMethod;
     let sql = match method {
         LoginMethod::Login => {
-            "SELECT id, password_hash, active, locked_until FROM users WHERE lower(login) = lower($1)"
+            "SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE lower(login) = lower($1)"
         }
         LoginMethod::Email => {
-            "SELECT id, password_hash, active, locked_until FROM users WHERE lower(email) = lower($1)"
+            "SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE lower(email) = lower($1)"
         }
-        LoginMethod::Phone => "SELECT id, password_hash, active, locked_until FROM users WHERE phone = $1",
+        LoginMethod::Phone => {
+            "SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE phone = $1"
+        }
     };
     sqlx::query_as(sql).bind(identifier).fetch_optional(db).await
 }

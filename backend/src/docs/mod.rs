@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use shared::dto::auth::LoginMethod;
+use shared::ids::UserId;
 use time::{Duration, OffsetDateTime};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -84,9 +85,18 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-/// Verified Basic credentials: a hash of the pair, and until when it is trusted.
+/// A verified Basic credential: until when it is trusted, whose it is, and a fingerprint of the
+/// password hash it was checked against (a new password changes it).
+#[derive(Clone, Copy)]
+struct Verified {
+    until: OffsetDateTime,
+    user: UserId,
+    hash: [u8; 32],
+}
+
+/// Verified Basic credentials, by a hash of the pair.
 #[derive(Default)]
-pub struct BasicCache(Mutex<HashMap<[u8; 32], OffsetDateTime>>);
+pub struct BasicCache(Mutex<HashMap<[u8; 32], Verified>>);
 
 impl BasicCache {
     fn key(user: &str, password: &str) -> [u8; 32] {
@@ -97,15 +107,36 @@ impl BasicCache {
         h.finalize().into()
     }
 
-    fn fresh(&self, key: &[u8; 32], now: OffsetDateTime) -> bool {
+    fn fresh(&self, key: &[u8; 32], now: OffsetDateTime) -> Option<Verified> {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, until| *until > now);
-        map.contains_key(key)
+        map.retain(|_, v| v.until > now);
+        map.get(key).copied()
     }
 
-    fn remember(&self, key: [u8; 32], until: OffsetDateTime) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, until);
+    fn remember(&self, key: [u8; 32], v: Verified) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, v);
     }
+
+    fn forget(&self, key: &[u8; 32]) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+}
+
+fn fingerprint(password_hash: &str) -> [u8; 32] {
+    Sha256::digest(password_hash.as_bytes()).into()
+}
+
+/// Whether a user may read the docs with Basic credentials right now: active, not locked, not
+/// due to change the password, and (for a cached credential) with the same password as then.
+async fn still_good(state: &AppState, user: UserId, hash: Option<[u8; 32]>) -> Result<Option<[u8; 32]>, ApiError> {
+    let Some(row) = crate::db::users::login_state(&state.db, user).await? else { return Ok(None) };
+    let now = state.clock.now();
+    let current = fingerprint(&row.password_hash);
+    let ok = row.active
+        && !row.must_change_password
+        && row.locked_until.is_none_or(|t| t <= now)
+        && hash.is_none_or(|h| h == current);
+    Ok(ok.then_some(current))
 }
 
 fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
@@ -125,14 +156,24 @@ async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
     let cache = req.app_data::<web::Data<BasicCache>>().ok_or_else(|| anyhow::anyhow!("no docs cache"))?;
     let key = BasicCache::key(&user, &password);
     let now = state.clock.now();
-    if cache.fresh(&key, now) {
-        return Ok(true);
+    if let Some(v) = cache.fresh(&key, now) {
+        // The cache saves the Argon2 hash, not the account's checks: a new password, a lock or a
+        // disabled account ends it at once.
+        if still_good(state, v.user, Some(v.hash)).await?.is_some() {
+            return Ok(true);
+        }
+        cache.forget(&key);
+        return Ok(false);
     }
     match login::verify(state, LoginMethod::Login, &user, &password, client_ip(req.request()), "docs_basic").await {
-        Ok(_) => {
-            cache.remember(key, now + CACHE_FOR);
-            Ok(true)
-        }
+        Ok(id) => match still_good(state, id, None).await? {
+            Some(hash) => {
+                cache.remember(key, Verified { until: now + CACHE_FOR, user: id, hash });
+                Ok(true)
+            }
+            // A user who must change the password first signs in to the cabinet to do it.
+            None => Ok(false),
+        },
         Err(ApiError::Client { .. }) => Ok(false),
         Err(other) => Err(other),
     }

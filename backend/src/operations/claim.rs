@@ -16,7 +16,9 @@
 //! A request that ends in a 5xx gives its key up at once (nothing it committed is lost: a retry
 //! answers the operation as it stands, or runs afresh if it made none).
 
-use shared::ids::{OperationId, OrganizationId};
+use std::net::IpAddr;
+
+use shared::ids::{ApiKeyId, OperationId, OrganizationId};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -35,6 +37,9 @@ pub struct Claim {
     pub lock: OffsetDateTime,
     /// Taken over from an earlier attempt: the record exists already.
     pub taken_over: bool,
+    /// Who sent the request, for the audit trail.
+    pub api_key: ApiKeyId,
+    pub ip: Option<IpAddr>,
 }
 
 /// PostgreSQL keeps microseconds; a lock compared for equality must be cut the same way.
@@ -95,6 +100,30 @@ impl Claim {
             idempotency::insert_done(db, &self.k(), status, body, now).await?
         };
         if saved { Ok(()) } else { Err(in_progress()) }
+    }
+
+    /// Audits what the request does to an operation, in that operation's transaction.
+    pub async fn audit(
+        &self,
+        db: impl PgExecutor<'_>,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+    ) -> sqlx::Result<()> {
+        crate::db::audit::record(
+            db,
+            crate::db::audit::Entry {
+                actor_api_key: Some(self.api_key),
+                action,
+                target_type: Some(if action.starts_with("card_token") { "card_token" } else { "operation" }),
+                target_id: Some(target.to_owned()),
+                organization: Some(self.organization_id),
+                ip: self.ip,
+                details,
+                ..Default::default()
+            },
+        )
+        .await
     }
 
     /// Gives the key up after an internal failure, so the next retry takes it over at once.

@@ -9,6 +9,7 @@ pub mod objects;
 pub mod payments;
 pub mod payouts;
 pub mod refunds;
+pub mod velocity;
 
 use shared::{OperationStatus as S, OperationType as T};
 use sqlx::{Postgres, Transaction};

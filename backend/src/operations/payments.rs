@@ -212,6 +212,9 @@ pub async fn create(
     };
     operations::insert(&mut tx, &op).await?;
     claim.attach(&mut *tx, Some(id)).await?;
+    let details =
+        serde_json::json!({"type": op.kind, "amount": op.amount, "currency": op.currency, "recurring": recurring});
+    claim.audit(&mut *tx, "payment.create", &id.to_string(), details).await?;
     let Some(pan) = pan else {
         // Nothing goes to the bank yet: the answer is saved with the payment.
         let row = operations::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;

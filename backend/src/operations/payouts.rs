@@ -88,9 +88,12 @@ pub async fn create(
     };
     let sealed = crate::vault::seal_bound(&state.keys, &number, &sealed_card_aad(id))?;
     let mut tx = state.db.begin().await?;
+    super::velocity::count(state, &mut tx, org, super::velocity::Kind::Payout, op.amount).await?;
     operations::insert(&mut tx, &op).await?;
     crate::db::sealed_cards::keep(&mut *tx, id, &sealed).await?;
     claim.attach(&mut *tx, Some(id)).await?;
+    let details = serde_json::json!({"amount": op.amount, "currency": op.currency, "card": op.card_mask});
+    claim.audit(&mut *tx, "payout.create", &id.to_string(), details).await?;
     tx.commit().await?;
     let reference = operations::acquirer_reference(id);
     let outcome = state

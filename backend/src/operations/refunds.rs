@@ -59,6 +59,7 @@ pub async fn create(
     if reserved.rows_affected() != 1 {
         return Err(exceeds());
     }
+    super::velocity::count(state, &mut tx, org, super::velocity::Kind::Refund, amount).await?;
     let id = OperationId::new();
     let op = NewOperation {
         id,
@@ -95,6 +96,8 @@ pub async fn create(
     };
     operations::insert(&mut tx, &op).await?;
     claim.attach(&mut *tx, Some(id)).await?;
+    let details = serde_json::json!({"payment_id": payment_id, "amount": amount, "currency": op.currency});
+    claim.audit(&mut *tx, "refund.create", &id.to_string(), details).await?;
     tx.commit().await?;
 
     let reference = operations::acquirer_reference(id);

@@ -253,6 +253,7 @@ fn read_card(state: &AppState, form: &PayForm) -> Result<(CardNumber, i16, i16, 
 }
 
 async fn pay_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
     form: web::Form<PayForm>,
@@ -304,6 +305,20 @@ async fn pay_submit(
     let row = operations::lock(&mut tx, row.id).await?.ok_or_else(ApiError::not_found)?;
     let change = Change { next_settle_at: Some(first_check(&state)), ..Default::default() };
     let row = move_to(&state, &mut tx, &row, S::Processing, change).await?;
+    // The payer (no account) charges the card on our page: audited with the payer's address.
+    crate::db::audit::record(
+        &mut *tx,
+        crate::db::audit::Entry {
+            action: "payment.hosted_charge",
+            target_type: Some("operation"),
+            target_id: Some(row.id.to_string()),
+            organization: Some(row.organization_id),
+            ip: crate::auth::extract::client_ip(&req),
+            details: serde_json::json!({"amount": row.amount, "card": row.card_mask}),
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     let outcome = state
         .acquirer

@@ -12,9 +12,10 @@ use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 use shared::ErrorCode;
-use shared::ids::{OperationId, OrganizationId};
+use shared::ids::OperationId;
 use time::Duration;
 
+use crate::auth::merchant::Merchant;
 use crate::db::{idempotency, operations};
 use crate::error::ApiError;
 use crate::keys::Keys;
@@ -143,7 +144,7 @@ fn same_request(keys: &Keys, record: &idempotency::Record, body: &serde_json::Va
 /// (see `operations::claim`); answers that created nothing are saved here.
 pub async fn run<F, Fut>(
     state: &AppState,
-    org: OrganizationId,
+    merchant: Merchant,
     req: &HttpRequest,
     key: &str,
     body: &serde_json::Value,
@@ -153,6 +154,8 @@ where
     F: FnOnce(Claim) -> Fut,
     Fut: Future<Output = Result<(StatusCode, Vec<u8>), ApiError>>,
 {
+    let org = merchant.organization_id;
+    let ip = crate::auth::extract::client_ip(req);
     let method = req.method().as_str();
     let path = req.path();
     let now = micros(state.clock.now());
@@ -167,6 +170,8 @@ where
         request_hash: hash,
         lock: now,
         taken_over,
+        api_key: merchant.api_key_id,
+        ip,
     };
     let mut held = None;
     for _ in 0..3 {

@@ -48,7 +48,7 @@ where
     let key = idempotency::require_key(req)?;
     let raw = body::read(req, payload).await?;
     let input = validate(body::parse(&raw)?)?;
-    idempotency::run(state, merchant.organization_id, req, &key, &raw, |claim| async move {
+    idempotency::run(state, merchant, req, &key, &raw, |claim| async move {
         let row = work(input, claim).await?;
         Ok((actix_web::http::StatusCode::CREATED, crate::operations::objects::answer(&row, &state.public_url)))
     })

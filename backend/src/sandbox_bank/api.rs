@@ -31,7 +31,31 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/faults", web::get().to(list_faults))
         .route("/faults", web::delete().to(clear_faults))
         .route("/faults/{label}", web::put().to(set_fault))
-        .route("/faults/{label}", web::delete().to(remove_fault));
+        .route("/faults/{label}", web::delete().to(remove_fault))
+        .route("/webhooks", web::post().to(receive_webhook))
+        .route("/webhooks", web::get().to(list_webhooks));
+}
+
+/// A merchant's endpoint for local runs: the demo organization's notifications come here. It
+/// acknowledges at once and keeps the last 100 (headers and body) in memory.
+async fn receive_webhook(state: web::Data<BankState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let entry = json!({
+        "webhook_id": header("webhook-id"),
+        "webhook_timestamp": header("webhook-timestamp"),
+        "body": serde_json::from_slice::<serde_json::Value>(&body).unwrap_or(serde_json::Value::Null),
+    });
+    let mut received = state.webhooks.lock().unwrap_or_else(|e| e.into_inner());
+    received.push_back(entry);
+    while received.len() > 100 {
+        received.pop_front();
+    }
+    HttpResponse::NoContent().finish()
+}
+
+async fn list_webhooks(state: web::Data<BankState>) -> HttpResponse {
+    let received = state.webhooks.lock().unwrap_or_else(|e| e.into_inner());
+    HttpResponse::Ok().json(json!({"data": received.iter().rev().collect::<Vec<_>>()}))
 }
 
 fn bad_request(message: impl Into<String>) -> HttpResponse {

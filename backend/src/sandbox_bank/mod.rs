@@ -33,6 +33,8 @@ pub struct BankState {
     pub faults: Arc<faults::Faults>,
     /// How long an unanswered request is held.
     pub hang: Duration,
+    /// The local merchant endpoint's last notifications (`/webhooks`).
+    pub webhooks: Arc<std::sync::Mutex<std::collections::VecDeque<serde_json::Value>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,7 +64,12 @@ pub async fn serve(opts: BankOptions) -> anyhow::Result<()> {
     }
     let listener = TcpListener::bind((opts.host.as_str(), opts.port))?;
     let port = listener.local_addr()?.port();
-    let state = web::Data::new(BankState { db, faults: Arc::new(faults::Faults::default()), hang: opts.hang });
+    let state = web::Data::new(BankState {
+        db,
+        faults: Arc::new(faults::Faults::default()),
+        hang: opts.hang,
+        webhooks: Arc::default(),
+    });
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

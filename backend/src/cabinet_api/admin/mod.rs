@@ -2,6 +2,7 @@
 //! audited; partners get `403 forbidden` on every endpoint.
 
 pub(crate) mod api_keys;
+pub(crate) mod limits;
 pub(crate) mod organizations;
 pub(crate) mod users;
 
@@ -14,17 +15,24 @@ use crate::db::audit::Entry;
 use crate::error::ApiError;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/organizations", web::post().to(organizations::create))
-        .route("/admin/organizations/{id}", web::patch().to(organizations::update))
-        .route("/admin/organizations/{id}/terminals/{type}", web::patch().to(organizations::update_terminal))
-        .route("/admin/organizations/{id}/webhook-secret", web::post().to(organizations::rotate_secret))
-        .route("/admin/organizations/{id}/api-keys", web::post().to(api_keys::issue))
-        .route("/admin/organizations/{id}/api-keys", web::get().to(api_keys::list))
-        .route("/admin/api-keys/{id}", web::delete().to(api_keys::revoke))
-        .route("/admin/users", web::post().to(users::create))
-        .route("/admin/users", web::get().to(users::list))
-        .route("/admin/users/{id}", web::patch().to(users::update))
-        .route("/admin/users/{id}/reset-password", web::post().to(users::reset_password));
+    cfg.service(
+        web::scope("/admin")
+            .wrap(actix_web::middleware::from_fn(crate::auth::extract::require_admin))
+            .route("/organizations", web::post().to(organizations::create))
+            .route("/organizations/{id}", web::patch().to(organizations::update))
+            .route("/organizations/{id}/terminals/{type}", web::patch().to(organizations::update_terminal))
+            .route("/organizations/{id}/webhook-secret", web::post().to(organizations::rotate_secret))
+            .route("/organizations/{id}/limits", web::get().to(limits::get))
+            .route("/organizations/{id}/limits", web::patch().to(limits::update))
+            .route("/organizations/{id}/api-keys", web::post().to(api_keys::issue))
+            .route("/organizations/{id}/api-keys", web::get().to(api_keys::list))
+            .route("/api-keys/{id}", web::delete().to(api_keys::revoke))
+            .route("/users", web::post().to(users::create))
+            .route("/users", web::get().to(users::list))
+            .route("/users/{id}", web::patch().to(users::update))
+            .route("/users/{id}/reset-password", web::post().to(users::reset_password))
+            .default_service(web::to(crate::error::api_not_found)),
+    );
 }
 
 /// An audit entry for an admin action.

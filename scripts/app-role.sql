@@ -1,0 +1,13 @@
+-- The application's role owns nothing: migrations run as the owner, and the server connects as
+-- this role, which may read and write rows but cannot alter or drop a table, a trigger (the
+-- audit log's included) or a function, and may only append to the audit log.
+-- psql -v app_role=clickpay_app -f scripts/app-role.sql  (in the application's database)
+GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO :"app_role";
+GRANT USAGE ON SCHEMA public TO :"app_role";
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_role";
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app_role";
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM :"app_role";
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM :"app_role";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_role";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app_role";
