@@ -56,7 +56,7 @@ pub async fn update(
     };
     for (field, n) in [("payouts_per_day", limits.payouts_per_day), ("refunds_per_day", limits.refunds_per_day)] {
         if !(1..=1_000_000).contains(&n) {
-            return Err(invalid(field, &format!("{field} must be within 1..=1000000")));
+            return Err(invalid(field, format!("{field} must be within 1..=1000000")));
         }
     }
     for (field, a) in [
@@ -64,7 +64,7 @@ pub async fn update(
         ("refund_amount_per_day", limits.refund_amount_per_day),
     ] {
         if a.is_zero() {
-            return Err(invalid(field, &format!("{field} must be greater than 0")));
+            return Err(invalid(field, format!("{field} must be greater than 0")));
         }
     }
     let mut tx = state.db.begin().await?;
