@@ -70,6 +70,12 @@ async fn index(req: HttpRequest, spa: web::Data<Spa>) -> HttpResponse {
     if last.contains('.') {
         return HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found");
     }
+    // An API path in another spelling (`/api//v1/…`, `/cabinet/api/v1/./…`) is never the page:
+    // it is the API's 404, so no client mistakes one surface for the other.
+    let normalized = crate::docs::normalized(req.path());
+    if normalized.starts_with("/api/") || normalized.starts_with("/cabinet/api/") {
+        return actix_web::ResponseError::error_response(&crate::error::ApiError::not_found());
+    }
     match &spa.index {
         Some(html) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -84,8 +84,12 @@ pub fn check_url(url: &url::Url, allow_private: bool) -> Result<(), Blocked> {
         Some(url::Host::Domain(_)) => None,
         None => return Err(Blocked::Scheme),
     };
+    // `localhost` and its subdomains are loopback by definition (RFC 6761), whatever a resolver says.
+    let local_name = matches!(url.host(), Some(url::Host::Domain(d))
+        if d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"));
     match literal {
         Some(ip) if !allow_private && is_forbidden(ip) => Err(Blocked::Private),
+        None if !allow_private && local_name => Err(Blocked::Private),
         _ => Ok(()),
     }
 }

@@ -186,7 +186,7 @@ async fn two_workers_on_one_database_deliver_each_event_once() {
 }
 
 /// Names that resolve where the test says.
-struct FakeDns(HashMap<String, Vec<IpAddr>>);
+pub struct FakeDns(pub HashMap<String, Vec<IpAddr>>);
 
 #[async_trait::async_trait]
 impl HostResolver for FakeDns {
