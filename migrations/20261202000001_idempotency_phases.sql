@@ -5,7 +5,8 @@ ALTER TABLE idempotency_records
     ADD COLUMN locked_at    timestamptz,
     ADD COLUMN operation_id uuid REFERENCES operations (id);
 
-UPDATE idempotency_records SET locked_at = created_at WHERE completed_at IS NULL;
-
-ALTER TABLE idempotency_records
-    ADD CONSTRAINT idempotency_records_locked_or_done CHECK (completed_at IS NOT NULL OR locked_at IS NOT NULL);
+-- Records left unfinished by the earlier design never named their operation, so a take-over
+-- could not tell "nothing was made" from "a charge was made": they stay in progress until they
+-- expire (24 h), as they did before, rather than run again. Records written by a node of the
+-- earlier version during a rolling deploy (no lock time) are treated the same way.
+UPDATE idempotency_records SET locked_at = '9999-12-31T00:00:00Z' WHERE completed_at IS NULL;

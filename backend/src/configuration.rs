@@ -25,7 +25,7 @@ trusted_proxies = []
 
 [database]
 max_connections = 10
-acquire_timeout_seconds = 5
+acquire_timeout_seconds = 3
 
 [session]
 idle_timeout_minutes = 15
@@ -341,9 +341,10 @@ impl Settings {
         if self.acquirer.timeout_seconds == 0 || self.acquirer.timeout_seconds > 20 {
             return Err("acquirer.timeout_seconds must be within 1..=20".into());
         }
-        // A request may wait for a pooled connection, then for the bank, before it records
-        // anything: both must end before a retry may take its key over.
-        let longest_wait = self.acquirer.timeout_seconds + self.database.acquire_timeout_seconds;
+        // Between taking its key and recording the outcome a request may wait for a pooled
+        // connection up to four times (the look-ups, its transaction, the outcome's) and for the
+        // bank once: all of it must end before a retry may take its key over.
+        let longest_wait = self.acquirer.timeout_seconds + 4 * self.database.acquire_timeout_seconds;
         if self.idempotency.lock_timeout_seconds <= longest_wait as i64 {
             return Err(format!(
                 "idempotency.lock_timeout_seconds must exceed acquirer.timeout_seconds + database.acquire_timeout_seconds ({longest_wait})"

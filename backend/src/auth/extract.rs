@@ -55,7 +55,12 @@ pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
     let peer = req.peer_addr().map(|a| a.ip())?;
     let Some(state) = req.app_data::<web::Data<AppState>>() else { return Some(peer) };
     let trusted = state.settings.server.trusted_proxy_networks();
-    Some(resolve_client(peer, req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()), &trusted))
+    if trusted.is_empty() {
+        return Some(peer);
+    }
+    // A proxy may add its own header line: every line counts, in order.
+    let lines: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
+    Some(resolve_client(peer, Some(&lines.join(",")), &trusted))
 }
 
 /// [`client_ip`] without the request: the peer, then the forwarded hops from the right.

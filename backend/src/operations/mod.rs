@@ -78,10 +78,13 @@ pub async fn move_to(
 }
 
 /// When the settlement worker first looks at an operation whose bank call is about to start:
-/// after the connector has given up on that call.
+/// after the request has had time to commit it, call the bank (which the connector gives up on
+/// after its timeout) and wait for a connection to record the answer. Called right before the
+/// operation's insert.
 pub fn first_check(state: &AppState) -> time::OffsetDateTime {
     let s = &state.settings;
-    state.clock.now() + Duration::seconds(s.acquirer.timeout_seconds as i64 + s.payments.settle_delay_seconds.max(1))
+    let waits = s.acquirer.timeout_seconds + 2 * s.database.acquire_timeout_seconds;
+    state.clock.now() + Duration::seconds(waits as i64 + s.payments.settle_delay_seconds.max(1))
 }
 
 /// Applies the bank's answer to an operation, and saves the answer of the request that holds
@@ -132,6 +135,15 @@ pub async fn apply_locked(
             done
         }
         Outcome::Declined { code, message } => {
+            // The bank's decline of a voided reference: the request never reached it in time.
+            let (code, message) = if code == "voided" {
+                (
+                    "bank_unavailable".to_owned(),
+                    "The bank did not receive the payment; the card was not charged.".to_owned(),
+                )
+            } else {
+                (code, message)
+            };
             let change =
                 Change { bank_name: bank, error: Some((code, message)), executed_at: Some(now), ..Default::default() };
             let done = move_to(state, tx, &row, S::Failed, change).await?;

@@ -181,6 +181,12 @@ pub async fn create(
         created_at: now,
     };
 
+    // A saved card is read before the transaction, so a request never holds one pooled
+    // connection while it waits for another.
+    let saved = match &input.source {
+        Source::Token(token) => Some(usable_token(state, org, token).await?),
+        _ => None,
+    };
     let mut tx = state.db.begin().await?;
     let (pan, recurring) = match input.source {
         Source::Hosted => (None, false),
@@ -197,8 +203,8 @@ pub async fn create(
             }
             (Some(number), false)
         }
-        Source::Token(token) => {
-            let (row, number) = usable_token(state, org, &token).await?;
+        Source::Token(_) => {
+            let (row, number) = saved.ok_or_else(|| anyhow::anyhow!("the saved card was read above"))?;
             op.card_mask = Some(row.card_mask.clone());
             op.card_last4 = Some(number.last4().to_owned());
             op.card_brand = Some(row.card_brand.clone());

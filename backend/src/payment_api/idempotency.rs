@@ -212,7 +212,7 @@ where
     let Some(claim) = held else { return Err(in_progress()) };
     match work(claim.clone()).await {
         Ok((status, bytes)) => Ok(json_response(status.as_u16(), bytes, false)),
-        Err(e @ (ApiError::Internal(_) | ApiError::RateLimited { .. })) => {
+        Err(e) if e.code().status_and_type().0 >= 500 || matches!(e, ApiError::RateLimited { .. }) => {
             // Cut short: whatever committed stays, and the next retry takes over at once.
             if let Err(release) = claim.release(&state.db).await {
                 tracing::warn!(error = %release, "could not give an idempotency key up");

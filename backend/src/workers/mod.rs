@@ -18,7 +18,10 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
     let poll = Duration::from_millis(state.settings.workers.poll_interval_ms.max(50));
     let batch = state.notifier.settings.batch.max(1) as usize;
     let tasks = [
-        spawn("settlement", &state, &stop, poll, |s| async move { settlement::settle_due(&s).await.map(|_| false) }),
+        spawn("settlement", &state, &stop, poll, |s| async move {
+            let full = s.settings.workers.settlement_concurrency.max(1);
+            settlement::settle_due(&s).await.map(|n| n >= full)
+        }),
         spawn(
             "expiry",
             &state,

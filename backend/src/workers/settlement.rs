@@ -27,12 +27,20 @@ struct Due {
     action_expires_at: Option<OffsetDateTime>,
 }
 
-/// One pass: claims the due operations and settles them, several at once; returns how many.
+/// One pass: claims as many due operations as it settles at once (so each claim outlives its
+/// work) and settles them; returns how many. The worker runs another pass at once when the
+/// claim was full.
 pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
     let s = &state.settings;
-    // Long enough for a status query and a void or resend, each within the connector's timeout.
-    let retry = now + Duration::seconds(2 * s.acquirer.timeout_seconds as i64 + s.payments.settle_delay_seconds.max(1));
+    let batch = s.workers.settlement_concurrency.max(1);
+    // Long enough for a status query and a void or resend, each within the connector's timeout,
+    // plus the connections they wait for.
+    let retry = now
+        + Duration::seconds(
+            2 * (s.acquirer.timeout_seconds + s.database.acquire_timeout_seconds) as i64
+                + s.payments.settle_delay_seconds.max(1),
+        );
     let due: Vec<Due> = sqlx::query_as(
         "UPDATE operations SET next_settle_at = $2
           WHERE id IN (SELECT id FROM operations WHERE status = 'processing' AND next_settle_at <= $1
@@ -41,12 +49,12 @@ pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
     )
     .bind(now)
     .bind(retry)
-    .bind(BATCH)
+    .bind(batch as i64)
     .fetch_all(&state.db)
     .await?;
     let count = due.len();
     futures_util::stream::iter(due)
-        .for_each_concurrent(s.workers.settlement_concurrency.max(1), |op| async move {
+        .for_each_concurrent(batch, |op| async move {
             let outcome = match resolve(state, &op).await {
                 Ok(outcome) => outcome,
                 Err(e) => {

@@ -123,7 +123,7 @@ async fn the_bank_answered_but_the_record_failed_and_a_retry_finds_the_payment()
     let retry = json(m.post_with_key("/payments", body.clone(), "boom-1").await).await;
     assert_eq!(retry["status"], "processing");
     let id = retry["id"].as_str().expect("id").to_owned();
-    app.clock.advance(Duration::seconds(20));
+    app.clock.advance(Duration::seconds(30));
     settle::settle_due(&app.state).await.expect("settle");
     let settled = json(m.get(&format!("/payments/{id}")).await).await;
     assert_eq!(settled["status"], "succeeded");
@@ -144,7 +144,7 @@ async fn a_payout_the_bank_never_got_is_sent_again_with_its_sealed_card_then_the
     let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_cards").fetch_one(&app.db).await.expect("count");
     assert_eq!(sealed, 1, "the card number is kept, sealed, until the payout is final");
     app.bank.remove_fault(&card).await;
-    app.clock.advance(Duration::seconds(20));
+    app.clock.advance(Duration::seconds(30));
     settle::settle_due(&app.state).await.expect("settle");
     assert_eq!(json(m.get(&format!("/payouts/{id}")).await).await["status"], "succeeded");
     let sealed: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_cards").fetch_one(&app.db).await.expect("count");
@@ -206,7 +206,7 @@ async fn a_code_sent_but_never_received_by_the_bank_ends_the_payment_without_a_c
     app.bank.remove_fault(&label).await;
     assert_eq!(json(m.get(&format!("/payments/{id}")).await).await["status"], "processing");
     // The bank still holds the challenge open: the payment is voided there and fails.
-    app.clock.advance(Duration::seconds(20));
+    app.clock.advance(Duration::seconds(30));
     settle::settle_due(&app.state).await.expect("settle");
     let done = json(m.get(&format!("/payments/{id}")).await).await;
     assert_eq!((done["status"].as_str(), done["error"]["code"].as_str()), (Some("failed"), Some("bank_unavailable")));

@@ -26,8 +26,12 @@ async fn seed_demo_builds_the_manuals_organization_once() {
     assert_eq!(seeded.password, "Demo-password-123");
     assert!(seeded.api_key.starts_with("sk_"));
     assert!(seed::seed_demo(&db, &settings).await.expect("second seed").is_none(), "the seed runs once");
-    let hook: String = sqlx::query_scalar("SELECT notification_url FROM organizations").fetch_one(&db).await.expect("url");
-    assert_eq!(hook, "http://127.0.0.1:8081/webhooks", "the demo notifies the sandbox's local receiver, no third party");
+    let hook: String =
+        sqlx::query_scalar("SELECT notification_url FROM organizations").fetch_one(&db).await.expect("url");
+    assert_eq!(
+        hook, "http://127.0.0.1:8081/webhooks",
+        "the demo notifies the sandbox's local receiver, no third party"
+    );
 
     let terminals: Vec<(String, Decimal, Decimal, Decimal)> = sqlx::query_as(
         "SELECT t.type, tf.service_fee_percent, tf.bank_fee_percent, tf.min_fee
