@@ -3,6 +3,7 @@
 //! merchant endpoint never holds up settlement, and each bounds its own concurrency. All of them
 //! claim rows with `FOR UPDATE SKIP LOCKED` or a lease, so nodes run side by side.
 
+pub mod expiry;
 pub mod purge;
 pub mod settlement;
 
@@ -22,13 +23,7 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
             let full = s.settings.workers.settlement_concurrency.max(1);
             settlement::settle_due(&s).await.map(|n| n >= full)
         }),
-        spawn(
-            "expiry",
-            &state,
-            &stop,
-            poll,
-            |s| async move { settlement::expire_payer_steps(&s).await.map(|_| false) },
-        ),
+        spawn("expiry", &state, &stop, poll, |s| async move { expiry::expire_payer_steps(&s).await.map(|_| false) }),
         // A full batch means more is due: deliver again at once, so delivery keeps up with load.
         spawn("delivery", &state, &stop, poll, move |s| async move {
             crate::webhooks::delivery::deliver_due(&s).await.map(|n| n >= batch)

@@ -242,9 +242,9 @@ async fn a_payment_without_a_card_waits_on_the_hosted_page_and_expires() {
     assert_eq!(p["card"], serde_json::Value::Null);
     assert_eq!(p["confirmation"]["url"], format!("{}/pay/{}", app.address, p["id"].as_str().expect("id")));
     app.clock.advance(Duration::minutes(29));
-    assert_eq!(settle::expire_payer_steps(&app.state).await.expect("sweep"), 0);
+    assert_eq!(clickpay::workers::expiry::expire_payer_steps(&app.state).await.expect("sweep"), 0);
     app.clock.advance(Duration::minutes(2));
-    assert_eq!(settle::expire_payer_steps(&app.state).await.expect("sweep"), 1);
+    assert_eq!(clickpay::workers::expiry::expire_payer_steps(&app.state).await.expect("sweep"), 1);
     let expired = json(m.get(&format!("/payments/{}", p["id"].as_str().expect("id"))).await).await;
     assert_eq!(expired["status"], "failed");
     assert_eq!(expired["error"]["code"], "payment_expired");
@@ -257,9 +257,9 @@ async fn an_open_3ds_challenge_fails_after_fifteen_minutes() {
     let (_, m) = app.merchant_of_new_org().await;
     let p = m.pay("4000000000003220", "100.00").await;
     app.clock.advance(Duration::minutes(14));
-    assert_eq!(settle::expire_payer_steps(&app.state).await.expect("sweep"), 0);
+    assert_eq!(clickpay::workers::expiry::expire_payer_steps(&app.state).await.expect("sweep"), 0);
     app.clock.advance(Duration::minutes(2));
-    assert_eq!(settle::expire_payer_steps(&app.state).await.expect("sweep"), 1);
+    assert_eq!(clickpay::workers::expiry::expire_payer_steps(&app.state).await.expect("sweep"), 1);
     let failed = json(m.get(&format!("/payments/{}", p["id"].as_str().expect("id"))).await).await;
     assert_eq!(failed["error"]["code"], "authentication_timeout");
     let types: Vec<String> =

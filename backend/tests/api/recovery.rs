@@ -170,7 +170,7 @@ async fn a_late_3ds_code_is_refused_and_the_challenge_is_voided_at_the_bank() {
     assert_eq!(res.status(), 200);
     assert!(res.text().await.expect("page").contains("Время подтверждения истекло"));
     assert_eq!(json(m.get(&format!("/payments/{id}")).await).await["status"], "authentication");
-    assert_eq!(settle::expire_payer_steps(&app.state).await.expect("sweep"), 1);
+    assert_eq!(clickpay::workers::expiry::expire_payer_steps(&app.state).await.expect("sweep"), 1);
     let failed = json(m.get(&format!("/payments/{id}")).await).await;
     assert_eq!(
         (failed["status"].as_str(), failed["error"]["code"].as_str()),

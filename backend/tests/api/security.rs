@@ -388,3 +388,55 @@ async fn the_cli_fails_closed() {
     assert!(!serve.status.success());
     assert!(String::from_utf8_lossy(&serve.stderr).contains("loopback"), "{}", String::from_utf8_lossy(&serve.stderr));
 }
+
+#[tokio::test]
+async fn production_sets_the_host_prefixed_secure_cookie() {
+    let key = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
+    let app = spawn_app_with(|s| {
+        s.environment = clickpay::configuration::RunMode::Production;
+        s.security.jwt_secret = Some("j".repeat(40).into());
+        s.security.card_encryption_key = Some(key.to_owned().into());
+        s.security.card_hash_key = Some(key.to_owned().into());
+        s.server.allow_private_webhook_targets = false;
+        s.rate_limits.login_per_account_per_minute = 5;
+        s.rate_limits.login_per_ip_per_minute = 20;
+    })
+    .await;
+    let user = app.create_user(Role::Partner, &[]).await;
+    let res = app.login("login", &user.login, &user.password).await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().expect("ascii").to_owned();
+    assert!(cookie.starts_with("__Host-clickpay_session="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+#[tokio::test]
+async fn cards_sealed_before_binding_are_resealed_and_still_charge() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let mut body = payment_body("4242424242424242", "10.00");
+    body["save_card"] = true.into();
+    let token = json(m.post("/payments", body).await).await["card_token"].as_str().expect("token").to_owned();
+    // As a row sealed by the earlier code: no associated data.
+    let pan = clickpay::domain::card::CardNumber::parse("4242424242424242").expect("pan");
+    let old = clickpay::vault::seal(&app.state.keys, &pan).expect("seal");
+    sqlx::query("UPDATE card_tokens SET pan_ciphertext = $2, pan_nonce = $3, bound = false WHERE token = $1")
+        .bind(&token)
+        .bind(&old.ciphertext)
+        .bind(&old.nonce[..])
+        .execute(&app.db)
+        .await
+        .expect("unbind");
+    let charge = |n: &str| serde_json::json!({"type": "ecom", "amount": n, "currency": "RUB", "card_token": token});
+    assert_eq!(json(m.post("/payments", charge("1.00")).await).await["status"], "succeeded", "old rows still open");
+    let resealed = clickpay::db::card_tokens::reseal_unbound(&app.db, &app.state.keys).await.expect("reseal");
+    assert_eq!(resealed, 1);
+    let bound: bool = sqlx::query_scalar("SELECT bound FROM card_tokens WHERE token = $1")
+        .bind(&token)
+        .fetch_one(&app.db)
+        .await
+        .expect("bound");
+    assert!(bound);
+    assert_eq!(json(m.post("/payments", charge("2.00")).await).await["status"], "succeeded");
+}
