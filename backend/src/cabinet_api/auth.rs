@@ -2,12 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
-#[allow(unused_imports)]
-use shared::ErrorBody;
 use shared::ErrorCode;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse};
-#[allow(unused_imports)]
-use shared::dto::{admin::*, auth::*, organizations::*};
 
 use crate::auth::extract::{SessionUser, client_ip};
 use crate::auth::{login, password, session};
@@ -16,10 +12,6 @@ use crate::domain::validation;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[utoipa::path(post, path = "/cabinet/api/v1/auth/login", tag = "Cabinet", request_body = LoginRequest,
-    responses((status = 200, description = "The session token (also set as an HttpOnly, SameSite=Strict cookie) and the user", body = LoginResponse),
-      (status = 401, description = "The same answer for an unknown user, a wrong password and a locked account", body = ErrorBody),
-      (status = 429, description = "Too many attempts", body = ErrorBody)))]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,

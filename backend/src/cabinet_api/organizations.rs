@@ -2,12 +2,8 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-#[allow(unused_imports)]
-use shared::ErrorBody;
 use shared::OrganizationStatus;
 use shared::dto::organizations::DataList;
-#[allow(unused_imports)]
-use shared::dto::{admin::*, auth::*, organizations::*};
 use shared::ids::OrganizationId;
 
 use crate::auth::extract::CabinetUser;
@@ -22,8 +18,6 @@ pub struct ListQuery {
     status: Option<OrganizationStatus>,
 }
 
-#[utoipa::path(get, path = "/cabinet/api/v1/organizations", tag = "Cabinet", params(("status" = Option<String>, Query, description = "active or blocked")),
-    responses((status = 200, description = "The caller's organizations (all for staff)", body = DataList<OrganizationSummary>), (status = 401, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn list(
     state: web::Data<AppState>,
     CabinetUser(s): CabinetUser,
@@ -33,8 +27,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(DataList { data }))
 }
 
-#[utoipa::path(get, path = "/cabinet/api/v1/organizations/{id}", tag = "Cabinet", params(("id" = String, Path)),
-    responses((status = 200, description = "With the webhook secret and the terminals' fees", body = OrganizationDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn get(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,

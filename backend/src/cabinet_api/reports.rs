@@ -60,15 +60,6 @@ pub struct ReportQuery {
 }
 
 /// `GET /reports/transactions.xlsx`: every matching operation, oldest first.
-#[utoipa::path(get, path = "/cabinet/api/v1/reports/transactions.xlsx", tag = "Cabinet",
-    params(("organization_id" = Option<String>, Query, description = "One of the caller's organizations; all of them when absent"),
-        ("from" = Option<String>, Query, description = "YYYY-MM-DD, inclusive, in the user's time zone; today by default"),
-        ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("status" = Option<String>, Query), ("type" = Option<String>, Query, description = "ecom, aft, oct or refund")),
-    responses((status = 200, description = "The xlsx report: the operations sheet and a summary with a chart",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-        (status = 400, body = shared::ErrorBody), (status = 401, body = shared::ErrorBody), (status = 404, body = shared::ErrorBody)),
-    security(("cabinet_session" = [])))]
 pub async fn transactions_xlsx(
     req: HttpRequest,
     state: web::Data<AppState>,

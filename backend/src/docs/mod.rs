@@ -24,6 +24,15 @@ use crate::auth::login;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+mod admin;
+mod cabinet;
+mod card_tokens;
+mod events;
+mod payments;
+mod payouts;
+mod refunds;
+mod responses;
+
 pub const PREFIX: &str = "/partners/docs";
 /// How long a verified Basic credential is trusted without another Argon2 hash.
 const CACHE_FOR: Duration = Duration::minutes(5);
@@ -48,29 +57,29 @@ impl Modify for Security {
 #[openapi(
     info(title = "ClickPay payment API", version = "1.0", description = include_str!("intro.md")),
     paths(
-        crate::payment_api::payments::create,
-        crate::payment_api::payments::list,
-        crate::payment_api::payments::get,
-        crate::payment_api::refunds::create,
-        crate::payment_api::refunds::list,
-        crate::payment_api::refunds::get,
-        crate::payment_api::payouts::create,
-        crate::payment_api::payouts::list,
-        crate::payment_api::payouts::get,
-        crate::payment_api::card_tokens::get,
-        crate::payment_api::card_tokens::revoke,
-        crate::payment_api::events::list,
-        crate::cabinet_api::auth::login,
-        crate::cabinet_api::organizations::list,
-        crate::cabinet_api::organizations::get,
-        crate::cabinet_api::reports::transactions_xlsx,
-        crate::cabinet_api::admin::organizations::create,
-        crate::cabinet_api::admin::organizations::update,
-        crate::cabinet_api::admin::organizations::update_terminal,
-        crate::cabinet_api::admin::api_keys::issue,
-        crate::cabinet_api::admin::api_keys::revoke,
-        crate::cabinet_api::admin::users::create,
-        crate::cabinet_api::admin::users::reset_password,
+        payments::payments_create,
+        payments::payments_get,
+        payments::payments_list,
+        refunds::refunds_create,
+        refunds::refunds_get,
+        refunds::refunds_list,
+        payouts::payouts_create,
+        payouts::payouts_get,
+        payouts::payouts_list,
+        card_tokens::card_tokens_get,
+        card_tokens::card_tokens_revoke,
+        events::events_list,
+        cabinet::auth_login,
+        cabinet::organizations_list,
+        cabinet::organizations_get,
+        cabinet::reports_transactions_xlsx,
+        admin::api_keys_issue,
+        admin::api_keys_revoke,
+        admin::organizations_create,
+        admin::organizations_update,
+        admin::organizations_update_terminal,
+        admin::users_create,
+        admin::users_reset_password,
     ),
     modifiers(&Security),
     tags(

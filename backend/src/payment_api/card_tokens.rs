@@ -9,11 +9,7 @@ use crate::db::card_tokens;
 use crate::error::ApiError;
 use crate::operations::objects;
 use crate::state::AppState;
-#[allow(unused_imports)]
-use shared::{ErrorBody, dto::payments::CardToken};
 
-#[utoipa::path(get, path = "/api/v1/card-tokens/{token}", tag = "Saved cards", params(("token" = String, Path)),
-    responses((status = 200, body = CardToken), (status = 401, description = "Missing, unknown or revoked API key (`invalid_api_key`)", body = ErrorBody), (status = 404, description = "No such object in this organization", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn get(
     state: web::Data<AppState>,
     merchant: Merchant,
@@ -23,8 +19,6 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(objects::card_token(&row)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/card-tokens/{token}", tag = "Saved cards", params(("token" = String, Path), ("Idempotency-Key" = String, Header, description = "1-64 printable ASCII characters; the same key replays the saved answer for 24 h")),
-    responses((status = 200, body = CardToken), (status = 400, description = "Invalid request (`invalid_request`, `idempotency_key_required`, `invalid_card_number`, `invalid_expiry`, `unsupported_currency`)", body = ErrorBody), (status = 401, description = "Missing, unknown or revoked API key (`invalid_api_key`)", body = ErrorBody), (status = 404, description = "No such object in this organization", body = ErrorBody), (status = 409, description = "`idempotency_key_reused` or `request_in_progress`", body = ErrorBody)), security(("api_key" = [])))]
 /// Revokes a saved card at once; charging it afterwards is `422 card_token_revoked`.
 pub async fn revoke(
     req: HttpRequest,

@@ -5,8 +5,6 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use shared::ErrorCode;
 use shared::dto::payments::List;
-#[allow(unused_imports)]
-use shared::{ErrorBody, dto::payments::Event};
 use time::Duration;
 
 use super::lists::time_param;
@@ -43,8 +41,6 @@ fn invalid(param: &str, message: &str) -> ApiError {
     ApiError::with_param(ErrorCode::InvalidRequest, message, param)
 }
 
-#[utoipa::path(get, path = "/api/v1/events", tag = "Events", params(("limit" = Option<i64>, Query), ("starting_after" = Option<String>, Query), ("type" = Option<String>, Query, description = "An event type"), ("created_gte" = Option<String>, Query)),
-    responses((status = 200, description = "The last 30 days, newest first", body = List<Event>), (status = 400, description = "Invalid request (`invalid_request`, `idempotency_key_required`, `invalid_card_number`, `invalid_expiry`, `unsupported_currency`)", body = ErrorBody), (status = 401, description = "Missing, unknown or revoked API key (`invalid_api_key`)", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn list(
     state: web::Data<AppState>,
     merchant: Merchant,

@@ -1,12 +1,8 @@
 //! Issuing and revoking API keys. A key is shown once; afterwards only its prefix.
 
 use actix_web::{HttpResponse, web};
-#[allow(unused_imports)]
-use shared::ErrorBody;
 use shared::dto::admin::{IssueApiKeyRequest, IssuedApiKey};
 use shared::dto::organizations::DataList;
-#[allow(unused_imports)]
-use shared::dto::{admin::*, auth::*, organizations::*};
 use shared::ids::{ApiKeyId, OrganizationId};
 
 use super::{audit, invalid};
@@ -16,8 +12,6 @@ use crate::db::{self, organizations::Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[utoipa::path(post, path = "/cabinet/api/v1/admin/organizations/{id}/api-keys", tag = "Admin", request_body(content = Option<IssueApiKeyRequest>, description = "Optional"), params(("id" = String, Path)),
-    responses((status = 201, description = "The key is shown this once", body = IssuedApiKey), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn issue(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -70,8 +64,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(DataList { data: db::api_keys::list(&state.db, org).await? }))
 }
 
-#[utoipa::path(delete, path = "/cabinet/api/v1/admin/api-keys/{id}", tag = "Admin", params(("id" = String, Path)),
-    responses((status = 200, body = ApiKeyView), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn revoke(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,

@@ -1,11 +1,7 @@
 //! Creating and changing organizations and their terminals.
 
 use actix_web::{HttpResponse, web};
-#[allow(unused_imports)]
-use shared::ErrorBody;
 use shared::dto::admin::{CreateOrganizationRequest, UpdateOrganizationRequest, UpdateTerminalRequest};
-#[allow(unused_imports)]
-use shared::dto::{admin::*, auth::*, organizations::*};
 use shared::ids::OrganizationId;
 use shared::{Amount, TerminalType};
 
@@ -34,8 +30,6 @@ fn positive_limit(a: Amount) -> Result<Amount, ApiError> {
     Ok(a)
 }
 
-#[utoipa::path(post, path = "/cabinet/api/v1/admin/organizations", tag = "Admin", request_body = CreateOrganizationRequest,
-    responses((status = 201, body = OrganizationDetail), (status = 400, body = ErrorBody), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 409, description = "INN taken", body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -105,8 +99,6 @@ pub async fn create(
     Ok(HttpResponse::Created().json(detail))
 }
 
-#[utoipa::path(patch, path = "/cabinet/api/v1/admin/organizations/{id}", tag = "Admin", request_body = UpdateOrganizationRequest, params(("id" = String, Path)),
-    responses((status = 200, body = OrganizationDetail), (status = 400, body = ErrorBody), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn update(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -145,9 +137,6 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(detail))
 }
 
-#[utoipa::path(patch, path = "/cabinet/api/v1/admin/organizations/{id}/terminals/{type}", tag = "Admin", request_body = UpdateTerminalRequest,
-    params(("id" = String, Path), ("type" = String, Path, description = "ecom, aft or oct")),
-    responses((status = 200, description = "A new tariff applies to new operations only", body = OrganizationDetail), (status = 400, body = ErrorBody), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 /// Enables or disables a terminal, sets its limit, or gives it a new tariff that applies to
 /// operations created from now on. A terminal type the organization lacks is created when the
 /// whole tariff is given.

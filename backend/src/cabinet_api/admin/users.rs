@@ -2,13 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use secrecy::SecretString;
-#[allow(unused_imports)]
-use shared::ErrorBody;
 use shared::Role;
 use shared::dto::admin::{CreateUserRequest, ResetPasswordResponse, UpdateUserRequest};
 use shared::dto::organizations::DataList;
-#[allow(unused_imports)]
-use shared::dto::{admin::*, auth::*, organizations::*};
 use shared::ids::{OrganizationId, UserId};
 
 use super::{audit, conflict, invalid, text};
@@ -47,8 +43,6 @@ fn unique_violation(e: sqlx::Error) -> ApiError {
     e.into()
 }
 
-#[utoipa::path(post, path = "/cabinet/api/v1/admin/users", tag = "Admin", request_body = CreateUserRequest,
-    responses((status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 409, body = ErrorBody)), security(("cabinet_session" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -144,8 +138,6 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(user.view))
 }
 
-#[utoipa::path(post, path = "/cabinet/api/v1/admin/users/{id}/reset-password", tag = "Admin", params(("id" = String, Path)),
-    responses((status = 200, description = "A one-time password that must be changed at the next login", body = ResetPasswordResponse), (status = 403, description = "Not staff (`forbidden`)", body = ErrorBody), (status = 404, body = ErrorBody)), security(("cabinet_session" = [])))]
 /// Sets a one-time password that must be changed at the next login, and ends every session.
 pub async fn reset_password(
     state: web::Data<AppState>,
