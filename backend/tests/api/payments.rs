@@ -345,3 +345,15 @@ async fn the_event_log_lists_the_last_30_days_with_filters_and_cursors() {
     assert_eq!(json(other.get("/events").await).await["data"].as_array().expect("data").len(), 0);
     assert_error(m.get("/events?type=payment.exploded").await, 400, "invalid_request").await;
 }
+
+#[tokio::test]
+async fn captured_amount_is_the_amount_once_a_payment_succeeds_and_null_before() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let ok = m.pay("4242424242424242", "100.00").await;
+    assert_eq!(ok["captured_amount"], "100.00");
+    let declined = m.pay("4000000000000002", "100.00").await;
+    assert!(declined["captured_amount"].is_null());
+    let waiting = m.pay("4000000000003220", "100.00").await;
+    assert!(waiting["captured_amount"].is_null(), "nothing is taken while 3-D Secure is open");
+}

@@ -157,6 +157,9 @@ pub struct Payment {
     pub status: OperationStatus,
     pub amount: Amount,
     pub currency: String,
+    /// What was taken from the card: null until then; the amount once a one-stage payment
+    /// succeeds. The fee and the refunds apply to it.
+    pub captured_amount: Option<Amount>,
     pub fee: Amount,
     pub refunded_amount: Amount,
     pub order_id: Option<String>,
