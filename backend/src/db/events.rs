@@ -11,25 +11,35 @@ pub async fn list(
     event_type: Option<&str>,
     since: OffsetDateTime,
     after: Option<(OffsetDateTime, String)>,
+    before: Option<(OffsetDateTime, String)>,
     limit: i64,
 ) -> sqlx::Result<(Vec<serde_json::Value>, bool)> {
+    let backwards = before.is_some();
     let (after_time, after_id) = after.unzip();
-    let mut rows: Vec<serde_json::Value> = sqlx::query_scalar(
+    let (before_time, before_id) = before.unzip();
+    let order = if backwards { "ASC" } else { "DESC" };
+    let mut rows: Vec<serde_json::Value> = sqlx::query_scalar(&format!(
         "SELECT payload FROM events
           WHERE organization_id = $1 AND created_at >= $2 AND ($3::text IS NULL OR type = $3)
             AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
-          ORDER BY created_at DESC, id DESC LIMIT $6",
-    )
+            AND ($6::timestamptz IS NULL OR (created_at, id) > ($6, $7))
+          ORDER BY created_at {order}, id {order} LIMIT $8"
+    ))
     .bind(org)
     .bind(since)
     .bind(event_type)
     .bind(after_time)
     .bind(after_id)
+    .bind(before_time)
+    .bind(before_id)
     .bind(limit + 1)
     .fetch_all(db)
     .await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
     Ok((rows, has_more))
 }
 

@@ -251,18 +251,35 @@ pub struct ListFilter {
     pub status: Option<OperationStatus>,
     pub order_id: Option<String>,
     pub parent_id: Option<OperationId>,
+    pub customer_email: Option<String>,
 }
 
-/// Newest first, `limit` rows after the cursor; `has_more` when another page exists.
+/// Where a page starts: after an object (the next, older page) or before one (the previous,
+/// newer page), as Stripe's `starting_after` and `ending_before`.
+#[derive(Debug, Clone, Copy)]
+pub enum Cursor {
+    After(OffsetDateTime, OperationId),
+    Before(OffsetDateTime, OperationId),
+}
+
+/// Newest first, `limit` rows from the cursor; `has_more` when another page exists in the
+/// direction of travel (older after `After`, newer before `Before`).
 pub async fn list(
     db: impl PgExecutor<'_>,
     org: OrganizationId,
     kinds: &[OperationType],
     filter: &ListFilter,
-    after: Option<(OffsetDateTime, OperationId)>,
+    cursor: Option<Cursor>,
     limit: i64,
 ) -> sqlx::Result<(Vec<OperationRow>, bool)> {
     let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let (after, before) = match cursor {
+        Some(Cursor::After(t, id)) => (Some((t, id)), None),
+        Some(Cursor::Before(t, id)) => (None, Some((t, id))),
+        None => (None, None),
+    };
+    // Paging backwards reads the newer rows oldest first, then turns the page around.
+    let order = if before.is_some() { "ASC" } else { "DESC" };
     let mut rows: Vec<OperationRow> = sqlx::query_as(&format!(
         "{SELECT} WHERE o.organization_id = $1 AND o.type = ANY($2)
             AND ($3::timestamptz IS NULL OR o.created_at >= $3)
@@ -271,8 +288,10 @@ pub async fn list(
             AND ($6::text IS NULL OR o.order_id = $6)
             AND ($7::uuid IS NULL OR o.parent_id = $7)
             AND ($8::timestamptz IS NULL OR (o.created_at, o.id) < ($8, $9))
-          ORDER BY o.created_at DESC, o.id DESC
-          LIMIT $10"
+            AND ($10::timestamptz IS NULL OR (o.created_at, o.id) > ($10, $11))
+            AND ($12::text IS NULL OR lower(o.customer_email) = lower($12))
+          ORDER BY o.created_at {order}, o.id {order}
+          LIMIT $13"
     ))
     .bind(org)
     .bind(&kinds)
@@ -283,11 +302,17 @@ pub async fn list(
     .bind(filter.parent_id)
     .bind(after.map(|a| a.0))
     .bind(after.map(|a| a.1))
+    .bind(before.map(|a| a.0))
+    .bind(before.map(|a| a.1))
+    .bind(&filter.customer_email)
     .bind(limit + 1)
     .fetch_all(db)
     .await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
+    if before.is_some() {
+        rows.reverse();
+    }
     Ok((rows, has_more))
 }
 

@@ -20,6 +20,7 @@ use super::responses::*;
     params(
         ("limit" = Option<i64>, Query),
         ("starting_after" = Option<String>, Query),
+        ("ending_before" = Option<String>, Query, description = "Pages backwards (newer events)"),
         ("type" = Option<String>, Query, description = "An event type"),
         ("created_gte" = Option<String>, Query),
     ),

@@ -63,6 +63,7 @@ impl Modify for Security {
         refunds::refunds_create,
         refunds::refunds_get,
         refunds::refunds_list,
+        refunds::refunds_list_all,
         payouts::payouts_create,
         payouts::payouts_get,
         payouts::payouts_list,

@@ -58,6 +58,9 @@ pub fn payments_get() {}
     params(
         ("limit" = Option<i64>, Query, description = "1-100, default 20"),
         ("starting_after" = Option<String>, Query, description = "The id of the last object of the previous page"),
+        ("ending_before" = Option<String>, Query, description = "The id of the first object of the current page: answers the page before it (newer objects), still newest first"),
+        ("type" = Option<String>, Query, description = "`ecom` or `aft`"),
+        ("customer_email" = Option<String>, Query, description = "The payer's e-mail, as the payment was created with it (any case)"),
         ("created_gte" = Option<String>, Query, description = "RFC 3339 time"),
         ("created_lt" = Option<String>, Query, description = "RFC 3339 time"),
         ("status" = Option<String>, Query),

@@ -58,6 +58,7 @@ pub fn payouts_get() {}
     params(
         ("limit" = Option<i64>, Query, description = "1-100, default 20"),
         ("starting_after" = Option<String>, Query, description = "The id of the last object of the previous page"),
+        ("ending_before" = Option<String>, Query, description = "The id of the first object of the current page: answers the page before it (newer objects), still newest first"),
         ("created_gte" = Option<String>, Query, description = "RFC 3339 time"),
         ("created_lt" = Option<String>, Query, description = "RFC 3339 time"),
         ("status" = Option<String>, Query),

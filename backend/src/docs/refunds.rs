@@ -58,6 +58,7 @@ pub fn refunds_get() {}
         ("id" = String, Path, description = "The payment"),
         ("limit" = Option<i64>, Query, description = "1-100, default 20"),
         ("starting_after" = Option<String>, Query, description = "The id of the last object of the previous page"),
+        ("ending_before" = Option<String>, Query, description = "The id of the first object of the current page: answers the page before it (newer objects), still newest first"),
         ("created_gte" = Option<String>, Query, description = "RFC 3339 time"),
         ("created_lt" = Option<String>, Query, description = "RFC 3339 time"),
         ("status" = Option<String>, Query),
@@ -72,3 +73,27 @@ pub fn refunds_get() {}
     security(("api_key" = []))
 )]
 pub fn refunds_list() {}
+
+// `payment_api::refunds::list_all`
+/// Every refund of the organization, across its payments, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/refunds",
+    tag = "Refunds",
+    params(
+        ("limit" = Option<i64>, Query, description = "1-100, default 20"),
+        ("starting_after" = Option<String>, Query, description = "The id of the last object of the previous page"),
+        ("ending_before" = Option<String>, Query, description = "The id of the first object of the current page: answers the page before it (newer objects), still newest first"),
+        ("created_gte" = Option<String>, Query, description = "RFC 3339 time"),
+        ("created_lt" = Option<String>, Query, description = "RFC 3339 time"),
+        ("status" = Option<String>, Query),
+        ("order_id" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, body = List<Refund>),
+        (status = 400, description = "Invalid request (`invalid_request`, `idempotency_key_required`, `invalid_card_number`, `invalid_expiry`, `unsupported_currency`)", body = ErrorBody),
+        ApiKeyRequired,
+    ),
+    security(("api_key" = []))
+)]
+pub fn refunds_list_all() {}

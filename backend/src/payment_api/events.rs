@@ -32,6 +32,7 @@ pub const TYPES: [&str; 8] = [
 pub struct EventQuery {
     pub limit: Option<String>,
     pub starting_after: Option<String>,
+    pub ending_before: Option<String>,
     #[serde(rename = "type")]
     pub event_type: Option<String>,
     pub created_gte: Option<String>,
@@ -65,15 +66,23 @@ pub async fn list(
         Some(v) => time_param(v, "created_gte")?.max(window),
         None => window,
     };
-    let after = match &q.starting_after {
-        None => None,
-        Some(id) => {
-            let at = db::events::created_at(&state.db, org, id)
+    let cursor = |param: &'static str, id: &String| {
+        let id = id.clone();
+        let state = &state;
+        async move {
+            let at = db::events::created_at(&state.db, org, &id)
                 .await?
-                .ok_or_else(|| invalid("starting_after", "starting_after must be the id of an event in this list"))?;
-            Some((at, id.clone()))
+                .ok_or_else(|| invalid(param, &format!("{param} must be the id of an event in this list")))?;
+            Ok::<_, ApiError>((at, id))
         }
     };
-    let (data, has_more) = db::events::list(&state.db, org, q.event_type.as_deref(), since, after, limit).await?;
+    let (after, before) = match (&q.starting_after, &q.ending_before) {
+        (Some(_), Some(_)) => return Err(invalid("ending_before", "send starting_after or ending_before, not both")),
+        (Some(id), None) => (Some(cursor("starting_after", id).await?), None),
+        (None, Some(id)) => (None, Some(cursor("ending_before", id).await?)),
+        (None, None) => (None, None),
+    };
+    let (data, has_more) =
+        db::events::list(&state.db, org, q.event_type.as_deref(), since, after, before, limit).await?;
     Ok(HttpResponse::Ok().json(List::new(data, has_more)))
 }

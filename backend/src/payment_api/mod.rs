@@ -20,6 +20,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/payments/{id}", web::get().to(payments::get))
         .route("/payments/{id}/refunds", web::post().to(refunds::create))
         .route("/payments/{id}/refunds", web::get().to(refunds::list))
+        .route("/refunds", web::get().to(refunds::list_all))
         .route("/refunds/{id}", web::get().to(refunds::get))
         .route("/payouts", web::post().to(payouts::create))
         .route("/payouts", web::get().to(payouts::list))

@@ -53,7 +53,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
     let p = page(&state, org, KINDS, &q).await?;
-    let (rows, has_more) = operations::list(&state.db, org, KINDS, &p.filter, p.after, p.limit).await?;
+    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
     let data = rows.iter().map(|r| objects::payment(r, &state.public_url)).collect();
     Ok(HttpResponse::Ok().json(List::new(data, has_more)))
 }

@@ -52,6 +52,6 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
     let p = page(&state, org, KINDS, &q).await?;
-    let (rows, has_more) = operations::list(&state.db, org, KINDS, &p.filter, p.after, p.limit).await?;
+    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
     Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::payout).collect(), has_more)))
 }

@@ -58,6 +58,18 @@ pub async fn list(
         .ok_or_else(ApiError::not_found)?;
     let mut p = page(&state, org, KINDS, &q).await?;
     p.filter.parent_id = Some(payment_id);
-    let (rows, has_more) = operations::list(&state.db, org, KINDS, &p.filter, p.after, p.limit).await?;
+    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
+    Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::refund).collect(), has_more)))
+}
+
+/// `GET /refunds`: every refund of the organization, across its payments.
+pub async fn list_all(
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let org = merchant.organization_id;
+    let p = page(&state, org, KINDS, &q).await?;
+    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
     Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::refund).collect(), has_more)))
 }

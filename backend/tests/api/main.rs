@@ -12,6 +12,7 @@ mod docs;
 mod health;
 mod helpers;
 mod idempotency;
+mod lists;
 mod organizations;
 mod payer;
 mod payments;
