@@ -68,6 +68,15 @@ pub async fn insert_pending(tx: &mut Transaction<'_, Postgres>, id: Uuid, c: &Ne
 /// organization already holds a live token for the same card and expiry, that one stands for
 /// the card and the waiting one goes. Returns the id of the token that now stands.
 pub async fn activate(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> sqlx::Result<Uuid> {
+    // Two payments of the same card succeeding at once: the second waits here for the first to
+    // commit, then finds its token, so one card keeps one token.
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtextextended(w.organization_id::text || encode(w.pan_hash, 'hex'), 0))
+           FROM card_tokens w WHERE w.id = $1",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     let existing: Option<Uuid> = sqlx::query_scalar(
         "SELECT t.id FROM card_tokens t JOIN card_tokens w ON w.id = $1
           WHERE t.organization_id = w.organization_id AND t.pan_hash = w.pan_hash AND t.exp_month = w.exp_month

@@ -330,3 +330,19 @@ async fn the_logs_never_hold_a_pan_or_a_cvc() {
         assert!(!log.contains(secret), "{secret} found in the logs");
     }
 }
+
+#[tokio::test]
+async fn the_same_card_saved_by_concurrent_payments_is_one_token() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let mut body = payment_body("4242424242424242", "10.00");
+    body["save_card"] = true.into();
+    let answers = futures_util::future::join_all((0..6).map(|_| m.post("/payments", body.clone()))).await;
+    let mut tokens = std::collections::HashSet::new();
+    for res in answers {
+        tokens.insert(json(res).await["card_token"].as_str().expect("token").to_owned());
+    }
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM card_tokens").fetch_one(&app.db).await.expect("count");
+    assert_eq!(rows, 1);
+}
