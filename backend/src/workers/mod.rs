@@ -3,6 +3,8 @@
 //! merchant endpoint never holds up settlement, and each bounds its own concurrency. All of them
 //! claim rows with `FOR UPDATE SKIP LOCKED` or a lease, so nodes run side by side.
 
+pub mod compaction;
+pub mod delivery;
 pub mod expiry;
 pub mod purge;
 pub mod settlement;
@@ -17,20 +19,14 @@ use crate::state::AppState;
 /// Runs every task until `stop` turns true, then waits for each to finish its pass.
 pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
     let poll = Duration::from_millis(state.settings.workers.poll_interval_ms.max(50));
-    let batch = state.notifier.settings.batch.max(1) as usize;
     let tasks = [
         spawn("settlement", &state, &stop, poll, |s| async move {
             let full = s.settings.workers.settlement_concurrency.max(1);
             settlement::settle_due(&s).await.map(|n| n >= full)
         }),
         spawn("expiry", &state, &stop, poll, |s| async move { expiry::expire_payer_steps(&s).await.map(|_| false) }),
-        // A full batch means more is due: deliver again at once, so delivery keeps up with load.
-        spawn("delivery", &state, &stop, poll, move |s| async move {
-            crate::webhooks::delivery::deliver_due(&s).await.map(|n| n >= batch)
-        }),
-        spawn("compaction", &state, &stop, poll * 5, |s| async move {
-            Ok(crate::reports::analytics::compact(&s.db).await.map(|_| false)?)
-        }),
+        spawn("delivery", &state, &stop, poll, |s| async move { delivery::pass(&s).await }),
+        spawn("compaction", &state, &stop, poll * 5, |s| async move { compaction::pass(&s).await }),
         spawn("purge", &state, &stop, Duration::from_secs(60), |s| async move {
             purge::purge_idempotency(&s).await.map(|_| false)
         }),
