@@ -111,6 +111,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             create_admin(&pool, &login, &password, &full_name, email.as_deref()).await?;
             println!("admin '{login}' created");
         }
+        Command::Generate { .. } if settings.environment == crate::configuration::RunMode::Production => {
+            anyhow::bail!("generate refuses to run in production: it writes made-up operations");
+        }
         Command::Generate { operations, organizations, years, seed, no_history } => {
             generate(&settings, operations, organizations, years, seed, !no_history).await?;
         }

@@ -310,6 +310,10 @@ impl Settings {
             if !self.session.cookie_secure {
                 return Err("production needs session.cookie_secure".into());
             }
+            // Over http the Secure, __Host- cookie is dropped by browsers and HSTS is never sent.
+            if !self.server.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
+                return Err("production needs an https server.public_url (CLICKPAY_PUBLIC_URL)".into());
+            }
             let l = &self.lockout;
             if !(1..=10).contains(&l.max_failed_logins) || l.lock_minutes < 30 {
                 return Err("production needs the lockout: at most 10 failed logins, then at least 30 minutes".into());
@@ -332,10 +336,15 @@ impl Settings {
         {
             return Err("webhooks.retry_schedule_seconds must span at least 24 hours".into());
         }
-        if let Some(bad) =
-            self.server.trusted_proxies.iter().find(|c| c.parse::<sqlx::types::ipnetwork::IpNetwork>().is_err())
+        if let Some(bad) = self
+            .server
+            .trusted_proxies
+            .iter()
+            .find(|c| c.parse::<sqlx::types::ipnetwork::IpNetwork>().map_or(true, |n| n.prefix() == 0))
         {
-            return Err(format!("server.trusted_proxies: {bad} is not a CIDR"));
+            return Err(format!(
+                "server.trusted_proxies: {bad} is not a CIDR of your proxies (a /0 would believe anyone)"
+            ));
         }
         // A bank call must end before a retry of its request may take the idempotency key over.
         if self.acquirer.timeout_seconds == 0 || self.acquirer.timeout_seconds > 20 {
@@ -388,7 +397,12 @@ mod tests {
         prod.environment = RunMode::Production;
         prod.security.card_encryption_key = Some(secret.clone().into());
         prod.security.card_hash_key = Some(secret.clone().into());
+        assert!(prod.validate().is_err(), "production needs an https public URL");
+        prod.server.public_url = Some("https://pay.example".into());
         assert!(prod.validate().is_ok(), "{:?}", prod.validate());
+        let mut open_proxy = prod.clone();
+        open_proxy.server.trusted_proxies = vec!["0.0.0.0/0".into()];
+        assert!(open_proxy.validate().is_err(), "a /0 proxy would believe anyone");
         prod.rate_limits.login_per_account_per_minute = 1000;
         assert!(prod.validate().is_err(), "production keeps the login limits");
         let debug = format!("{cfg:?}");

@@ -19,6 +19,8 @@ pub struct Keys {
     pub card_hash: SecretBox<[u8; 32]>,
     /// Keys the idempotency request hash; derived, and used for nothing else.
     pub idempotency: SecretBox<[u8; 32]>,
+    /// Keys the digest of a failed login's identifier in the audit log; derived, used for nothing else.
+    pub audit: SecretBox<[u8; 32]>,
 }
 
 /// A subkey of `key` for one purpose only (HMAC-SHA256 as the derivation function).
@@ -30,6 +32,7 @@ fn derive(key: &SecretBox<[u8; 32]>, purpose: &[u8]) -> SecretBox<[u8; 32]> {
 }
 
 const IDEMPOTENCY_PURPOSE: &[u8] = b"clickpay/idempotency-request-hash/v2";
+const AUDIT_PURPOSE: &[u8] = b"clickpay/audit-identifier-digest/v1";
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -82,6 +85,7 @@ impl Keys {
                 &pick(&sec.card_encryption_key, dev.as_ref().map(|d| &d.card_encryption_key))?,
             )?,
             idempotency: derive(&card_hash, IDEMPOTENCY_PURPOSE),
+            audit: derive(&card_hash, AUDIT_PURPOSE),
             card_hash,
         })
     }
@@ -95,6 +99,7 @@ impl Keys {
             card_encryption: decode32("k", &SecretString::from(d.card_encryption_key))
                 .unwrap_or_else(|_| unreachable!()),
             idempotency: derive(&card_hash, IDEMPOTENCY_PURPOSE),
+            audit: derive(&card_hash, AUDIT_PURPOSE),
             card_hash,
         }
     }

@@ -37,6 +37,7 @@ pub struct HttpAcquirer {
 impl HttpAcquirer {
     pub fn new(config: HttpAcquirerConfig) -> anyhow::Result<HttpAcquirer> {
         let client = reqwest::Client::builder()
+            .no_proxy()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(3)))
             .redirect(reqwest::redirect::Policy::none())

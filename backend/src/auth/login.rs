@@ -33,11 +33,16 @@ pub fn normalize(method: LoginMethod, identifier: &str) -> Option<String> {
     }
 }
 
-/// The first 12 hex digits of SHA-256 of an identifier as typed: enough to group an attacker's
-/// attempts in the audit log, never the text itself.
-pub fn identifier_digest(identifier: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(identifier.trim().as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
+/// 16 hex digits of an HMAC of an identifier as typed, under a key kept for this: enough to group
+/// an attacker's attempts in the audit log, never the text itself, and not guessable offline
+/// from the log alone (what was typed may be a password).
+pub fn identifier_digest(keys: &crate::keys::Keys, identifier: &str) -> String {
+    use hmac::{Hmac, Mac};
+    use secrecy::ExposeSecret;
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(keys.audit.expose_secret()).unwrap_or_else(|_| unreachable!());
+    mac.update(identifier.trim().as_bytes());
+    mac.finalize().into_bytes().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Counts a wrong password of a known user toward the lockout; with `end_sessions`, a lock also
@@ -89,7 +94,7 @@ pub async fn verify(
         target_id: user_id.map(|u| u.to_string()),
         ip,
         // What was typed may be a password put in the wrong field: only a short hash of it is kept.
-        details: serde_json::json!({"method": method, "identifier_sha256": identifier_digest(identifier), "reason": reason, "via": via}),
+        details: serde_json::json!({"method": method, "identifier_hmac": identifier_digest(&state.keys, identifier), "reason": reason, "via": via}),
         ..Default::default()
     };
     let Some(user) = user else {

@@ -73,6 +73,13 @@ pub async fn change_password(
     // The same per-user bucket as sign-in, and a wrong current password counts toward the
     // lockout: a stolen session cannot guess the password.
     state.limits.login_per_account.check(&format!("user:{}", s.user.id))?;
+    let locked = db::users::login_state(&state.db, s.user.id)
+        .await?
+        .and_then(|u| u.locked_until)
+        .is_some_and(|t| t > state.clock.now());
+    if locked {
+        return Err(crate::auth::login::bad_credentials());
+    }
     let stored = db::users::password_hash(&state.db, s.user.id).await?;
     if !password::verify(SecretString::from(current_password), stored).await? {
         let locked = crate::auth::login::count_failure(&state, s.user.id, true).await?;

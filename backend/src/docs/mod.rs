@@ -158,7 +158,7 @@ fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
 }
 
 async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
-    if session_user(req.request()).await.is_ok() {
+    if session_user(req.request()).await.is_ok_and(|s| !s.user.must_change_password) {
         return Ok(true);
     }
     let Some((user, password)) = basic_credentials(req) else { return Ok(false) };

@@ -33,6 +33,8 @@ impl Notifier {
         resolver: Arc<dyn HostResolver>,
     ) -> anyhow::Result<Notifier> {
         let client = reqwest::Client::builder()
+            // A proxy from the environment would connect to hosts the SSRF resolver never saw.
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(settings.timeout_seconds))
             .connect_timeout(std::time::Duration::from_secs(settings.timeout_seconds.min(5)))

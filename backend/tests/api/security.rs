@@ -211,7 +211,7 @@ async fn failed_logins_keep_only_a_hash_of_what_was_typed_and_share_one_bucket_p
         .fetch_one(&app.db)
         .await
         .expect("audit");
-    assert!(!details.contains(typed) && details.contains("identifier_sha256"), "{details}");
+    assert!(!details.contains(typed) && details.contains("identifier_hmac"), "{details}");
     // Three wrong passwords through three tabs fill the user's one bucket.
     assert_eq!(app.login("login", &user.login, "wrong-1").await.status(), 401);
     assert_eq!(app.login("email", &user.email, "wrong-2").await.status(), 401);
@@ -400,6 +400,7 @@ async fn production_sets_the_host_prefixed_secure_cookie() {
         s.server.allow_private_webhook_targets = false;
         s.rate_limits.login_per_account_per_minute = 5;
         s.rate_limits.login_per_ip_per_minute = 20;
+        s.server.public_url = Some("https://pay.example".into());
     })
     .await;
     let user = app.create_user(Role::Partner, &[]).await;
@@ -439,4 +440,33 @@ async fn cards_sealed_before_binding_are_resealed_and_still_charge() {
         .expect("bound");
     assert!(bound);
     assert_eq!(json(m.post("/payments", charge("2.00")).await).await["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn a_session_due_for_a_password_change_does_not_open_the_docs_and_a_locked_account_cannot_change_it() {
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Partner, &[]).await;
+    let cab = app.cabinet(&user).await;
+    let docs = || app.client.get(app.url("/partners/docs/openapi.json")).bearer_auth(&cab.token).send();
+    assert_eq!(docs().await.expect("docs").status(), 200);
+    sqlx::query("UPDATE users SET must_change_password = true WHERE id = $1")
+        .bind(user.id)
+        .execute(&app.db)
+        .await
+        .expect("force");
+    assert_eq!(docs().await.expect("docs").status(), 401);
+    sqlx::query(
+        "UPDATE users SET must_change_password = false, locked_until = now() + interval '1 hour' WHERE id = $1",
+    )
+    .bind(user.id)
+    .execute(&app.db)
+    .await
+    .expect("lock");
+    let change = cab
+        .post(
+            "/auth/password",
+            serde_json::json!({"current_password": user.password, "new_password": "Another-password-9"}),
+        )
+        .await;
+    assert_eq!(change.status(), 401, "a locked account changes no password");
 }
