@@ -9,7 +9,7 @@ use crate::auth::extract::CabinetUser;
 use crate::db::{self, audit::Entry};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::webhooks::delivery;
+use crate::webhooks::{delivery, record};
 
 pub async fn of_operation(
     state: web::Data<AppState>,
@@ -43,7 +43,7 @@ pub async fn resend(
         ));
     }
     let a = delivery::attempt(&state, &d).await;
-    delivery::record(&state, &d, &a, true).await?;
+    record::record(&state, &d, &a, true).await?;
     db::audit::record(
         &state.db,
         Entry {

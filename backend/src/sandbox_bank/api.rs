@@ -223,7 +223,7 @@ async fn ledger(state: web::Data<BankState>, query: web::Query<LedgerQuery>) -> 
         Some(Ok(n)) if n >= 0 => n,
         Some(_) => return bad_request("after must be a cursor from an earlier page"),
     };
-    match book::ledger(&state.db, after, q.from, q.to, limit).await {
+    match super::register::ledger(&state.db, after, q.from, q.to, limit).await {
         Ok((data, next)) => HttpResponse::Ok().json(LedgerPage { data, next: next.map(|n| n.to_string()) }),
         Err(e) => internal(e),
     }

@@ -3,10 +3,9 @@
 
 use shared::Amount;
 use sqlx::{FromRow, PgPool, Postgres, Transaction};
-use time::OffsetDateTime;
 
 use super::cards::{self, Decision};
-use super::wire::{Answer, AnswerStatus, AuthorizeIn, CaptureIn, EntryType, LedgerEntry, RefundIn, ReleaseIn, VoidIn};
+use super::wire::{Answer, AnswerStatus, AuthorizeIn, CaptureIn, EntryType, RefundIn, ReleaseIn, VoidIn};
 
 /// The advisory lock that orders register inserts by commit.
 const LEDGER_LOCK: i64 = 0x5AB0_0001;
@@ -269,65 +268,46 @@ async fn approved_exists(tx: &mut Tx, reference: &str, kind: EntryType) -> sqlx:
 
 /// Takes `amount` of a hold; the rest of it is released with the capture.
 pub async fn capture(db: &PgPool, req: &CaptureIn) -> sqlx::Result<Answer> {
-    let mut tx = db.begin().await?;
-    if let Some(b) = repeat(&mut tx, &req.reference, EntryType::Capture).await? {
-        tx.commit().await?;
-        return Ok(b.answer());
-    }
-    let hold = lock_charge(&mut tx, &req.reference, &["hold"]).await?;
-    let outcome = match &hold {
-        None => Err(("authorization_not_found", "No approved hold under this reference.")),
-        Some(_) if approved_exists(&mut tx, &req.reference, EntryType::Release).await? => {
-            Err(("authorization_released", "The hold was released."))
-        }
-        Some(h) if req.amount > h.amount => Err(("amount_exceeds_authorization", "The capture exceeds the hold.")),
-        Some(_) => Ok(true),
-    };
-    let currency = hold.as_ref().map_or("RUB", |h| h.currency.as_str()).to_owned();
-    let booking = book_once(
-        tx,
-        New {
-            reference: &req.reference,
-            kind: EntryType::Capture,
-            outcome,
-            amount: req.amount,
-            currency: &currency,
-            card_hash: hold.as_ref().and_then(|h| h.card_hash.as_deref()),
-            original_reference: Some(&req.reference),
-            recurring: false,
-            answered_late: false,
-        },
-    )
-    .await?;
-    Ok(booking.answer())
+    end_hold(db, &req.reference, EntryType::Capture, Some(req.amount)).await
 }
 
 /// Releases a whole hold that was not captured.
 pub async fn release(db: &PgPool, req: &ReleaseIn) -> sqlx::Result<Answer> {
+    end_hold(db, &req.reference, EntryType::Release, None).await
+}
+
+/// Ends the hold under `reference` once: a capture of `amount` (at most the hold), or a release
+/// of all of it. The hold's row lock decides a capture racing a release.
+async fn end_hold(db: &PgPool, reference: &str, kind: EntryType, amount: Option<Amount>) -> sqlx::Result<Answer> {
     let mut tx = db.begin().await?;
-    if let Some(b) = repeat(&mut tx, &req.reference, EntryType::Release).await? {
+    if let Some(b) = repeat(&mut tx, reference, kind).await? {
         tx.commit().await?;
         return Ok(b.answer());
     }
-    let hold = lock_charge(&mut tx, &req.reference, &["hold"]).await?;
+    let hold = lock_charge(&mut tx, reference, &["hold"]).await?;
+    let (other, ended) = match kind {
+        EntryType::Capture => (EntryType::Release, ("authorization_released", "The hold was released.")),
+        _ => (EntryType::Capture, ("authorization_captured", "The hold was captured.")),
+    };
     let outcome = match &hold {
         None => Err(("authorization_not_found", "No approved hold under this reference.")),
-        Some(_) if approved_exists(&mut tx, &req.reference, EntryType::Capture).await? => {
-            Err(("authorization_captured", "The hold was captured."))
+        Some(_) if approved_exists(&mut tx, reference, other).await? => Err(ended),
+        Some(h) if amount.is_some_and(|a| a > h.amount) => {
+            Err(("amount_exceeds_authorization", "The capture exceeds the hold."))
         }
         Some(_) => Ok(true),
     };
-    let (amount, currency) = hold.as_ref().map_or((Amount::ZERO, "RUB".to_owned()), |h| (h.amount, h.currency.clone()));
+    let (held, currency) = hold.as_ref().map_or((Amount::ZERO, "RUB".to_owned()), |h| (h.amount, h.currency.clone()));
     let booking = book_once(
         tx,
         New {
-            reference: &req.reference,
-            kind: EntryType::Release,
+            reference,
+            kind,
             outcome,
-            amount,
+            amount: amount.unwrap_or(held),
             currency: &currency,
             card_hash: hold.as_ref().and_then(|h| h.card_hash.as_deref()),
-            original_reference: Some(&req.reference),
+            original_reference: Some(reference),
             recurring: false,
             answered_late: false,
         },
@@ -439,53 +419,4 @@ pub async fn card_of(db: &PgPool, reference: &str) -> sqlx::Result<Option<String
     .fetch_optional(db)
     .await
     .map(Option::flatten)
-}
-
-/// A page of the register, oldest first.
-pub async fn ledger(
-    db: &PgPool,
-    after: i64,
-    from: Option<OffsetDateTime>,
-    to: Option<OffsetDateTime>,
-    limit: i64,
-) -> sqlx::Result<(Vec<LedgerEntry>, Option<i64>)> {
-    #[derive(FromRow)]
-    struct Row {
-        seq: i64,
-        reference: String,
-        #[sqlx(rename = "type")]
-        kind: String,
-        amount: Amount,
-        currency: String,
-        status: String,
-        bank_transaction_id: String,
-        created_at: OffsetDateTime,
-    }
-    let mut rows: Vec<Row> = sqlx::query_as(
-        "SELECT seq, reference, type, amount, currency, status, bank_transaction_id, created_at FROM ledger
-          WHERE seq > $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
-          ORDER BY seq LIMIT $4",
-    )
-    .bind(after)
-    .bind(from)
-    .bind(to)
-    .bind(limit + 1)
-    .fetch_all(db)
-    .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if more { rows.last().map(|r| r.seq) } else { None };
-    let entries = rows
-        .into_iter()
-        .map(|r| LedgerEntry {
-            reference: r.reference,
-            bank_transaction_id: r.bank_transaction_id,
-            kind: EntryType::parse(&r.kind).unwrap_or(EntryType::Debit),
-            amount: r.amount,
-            currency: r.currency,
-            status: r.status,
-            created_at: r.created_at,
-        })
-        .collect();
-    Ok((entries, next))
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod book;
 pub mod cards;
 pub mod faults;
+pub mod register;
 pub mod wire;
 
 use std::io::Read;

@@ -1,6 +1,7 @@
 //! Signed notifications to merchants (Standard Webhooks).
 
 pub mod delivery;
+pub mod record;
 pub mod signature;
 pub mod ssrf;
 

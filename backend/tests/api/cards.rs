@@ -75,14 +75,7 @@ async fn a_saved_card_becomes_a_token_only_when_its_payment_succeeds() {
 
     // A wrong code fails the payment, and the card it saved is gone.
     let id = first["id"].as_str().expect("id");
-    let wrong = app
-        .client
-        .post(app.url(&format!("/3ds/{id}")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("code=000000")
-        .send()
-        .await
-        .expect("submit");
+    let wrong = app.submit_3ds_code(id, "000000").await;
     assert!(wrong.status().is_redirection());
     assert!(json(m.get(&format!("/payments/{id}")).await).await["card_token"].is_null());
     let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM card_tokens").fetch_one(&app.db).await.expect("count");
@@ -92,14 +85,7 @@ async fn a_saved_card_becomes_a_token_only_when_its_payment_succeeds() {
     // no challenge and no CVC.
     let second = json(m.post("/payments", body).await).await;
     let id = second["id"].as_str().expect("id");
-    let right = app
-        .client
-        .post(app.url(&format!("/3ds/{id}")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("code=123456")
-        .send()
-        .await
-        .expect("submit");
+    let right = app.submit_3ds_code(id, "123456").await;
     assert!(right.status().is_redirection());
     let paid = json(m.get(&format!("/payments/{id}")).await).await;
     assert_eq!(paid["status"], "succeeded");
@@ -116,15 +102,7 @@ async fn a_saved_card_becomes_a_token_only_when_its_payment_succeeds() {
 }
 
 async fn submit_code(app: &crate::helpers::TestApp, payment: &serde_json::Value, code: &str) {
-    let id = payment["id"].as_str().expect("id");
-    let res = app
-        .client
-        .post(app.url(&format!("/3ds/{id}")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("code={code}"))
-        .send()
-        .await
-        .expect("submit");
+    let res = app.submit_3ds_code(payment["id"].as_str().expect("id"), code).await;
     assert!(res.status().is_redirection());
 }
 

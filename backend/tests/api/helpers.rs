@@ -162,6 +162,17 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
     }
+
+    /// The payer types a 3-D Secure code on the challenge page of a payment.
+    pub async fn submit_3ds_code(&self, payment_id: &str, code: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/3ds/{payment_id}")))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("code={code}"))
+            .send()
+            .await
+            .expect("submit")
+    }
 }
 
 pub const PASSWORD: &str = "Test-password-123";

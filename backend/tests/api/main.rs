@@ -23,6 +23,7 @@ mod reports;
 mod sandbox_bank;
 mod schema;
 pub mod security;
+mod security_accounts;
 mod seed;
 mod spa;
 mod transactions;

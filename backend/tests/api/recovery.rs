@@ -159,14 +159,7 @@ async fn a_late_3ds_code_is_refused_and_the_challenge_is_voided_at_the_bank() {
     let p = m.pay("4000000000003220", "100.00").await;
     let id = p["id"].as_str().expect("id").to_owned();
     app.clock.advance(Duration::minutes(16));
-    let res = app
-        .client
-        .post(app.url(&format!("/3ds/{id}")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("code=123456")
-        .send()
-        .await
-        .expect("submit");
+    let res = app.submit_3ds_code(&id, "123456").await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.expect("page").contains("Время подтверждения истекло"));
     assert_eq!(json(m.get(&format!("/payments/{id}")).await).await["status"], "authentication");
@@ -194,14 +187,7 @@ async fn a_code_sent_but_never_received_by_the_bank_ends_the_payment_without_a_c
     assert_eq!(p["status"], "authentication");
     // The payer's code is lost on the way to the bank.
     app.bank.set_fault(&label, FaultRule { drop_rate: 1.0, ..Default::default() }).await;
-    let res = app
-        .client
-        .post(app.url(&format!("/3ds/{id}")))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("code=123456")
-        .send()
-        .await
-        .expect("submit");
+    let res = app.submit_3ds_code(&id, "123456").await;
     assert!(res.status().is_redirection());
     app.bank.remove_fault(&label).await;
     assert_eq!(json(m.get(&format!("/payments/{id}")).await).await["status"], "processing");
