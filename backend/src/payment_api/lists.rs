@@ -119,3 +119,17 @@ pub async fn page(
     };
     Ok(Page { limit, cursor, filter, kinds: narrowed })
 }
+
+/// A page of one list endpoint: the validated query, optionally the operations of one parent
+/// payment, newest first; `has_more` as the contract says.
+pub async fn rows(
+    state: &AppState,
+    org: OrganizationId,
+    kinds: &[OperationType],
+    q: &ListQuery,
+    parent: Option<OperationId>,
+) -> Result<(Vec<operations::OperationRow>, bool), ApiError> {
+    let mut p = page(state, org, kinds, q).await?;
+    p.filter.parent_id = parent;
+    Ok(operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?)
+}

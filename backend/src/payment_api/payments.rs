@@ -5,7 +5,7 @@ use shared::OperationType;
 use shared::dto::payments::{CreatePaymentRequest, List};
 use shared::ids::OperationId;
 
-use super::lists::{ListQuery, page};
+use super::lists::{ListQuery, rows};
 use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
@@ -52,8 +52,7 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
-    let p = page(&state, org, KINDS, &q).await?;
-    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
+    let (rows, has_more) = rows(&state, org, KINDS, &q, None).await?;
     let data = rows.iter().map(|r| objects::payment(r, &state.public_url)).collect();
     Ok(HttpResponse::Ok().json(List::new(data, has_more)))
 }

@@ -5,7 +5,7 @@ use shared::OperationType;
 use shared::dto::payments::{CreatePayoutRequest, List};
 use shared::ids::OperationId;
 
-use super::lists::{ListQuery, page};
+use super::lists::{ListQuery, rows};
 use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
@@ -51,7 +51,6 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
-    let p = page(&state, org, KINDS, &q).await?;
-    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
+    let (rows, has_more) = rows(&state, org, KINDS, &q, None).await?;
     Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::payout).collect(), has_more)))
 }

@@ -5,7 +5,7 @@ use shared::OperationType;
 use shared::dto::payments::{CreateRefundRequest, List};
 use shared::ids::OperationId;
 
-use super::lists::{ListQuery, page};
+use super::lists::{ListQuery, rows};
 use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
@@ -56,9 +56,7 @@ pub async fn list(
     operations::get(&state.db, org, payment_id, &[OperationType::Ecom, OperationType::Aft])
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let mut p = page(&state, org, KINDS, &q).await?;
-    p.filter.parent_id = Some(payment_id);
-    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
+    let (rows, has_more) = rows(&state, org, KINDS, &q, Some(payment_id)).await?;
     Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::refund).collect(), has_more)))
 }
 
@@ -69,7 +67,6 @@ pub async fn list_all(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org = merchant.organization_id;
-    let p = page(&state, org, KINDS, &q).await?;
-    let (rows, has_more) = operations::list(&state.db, org, &p.kinds, &p.filter, p.cursor, p.limit).await?;
+    let (rows, has_more) = rows(&state, org, KINDS, &q, None).await?;
     Ok(HttpResponse::Ok().json(List::new(rows.iter().map(objects::refund).collect(), has_more)))
 }

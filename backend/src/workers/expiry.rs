@@ -3,12 +3,21 @@
 use shared::OperationStatus as S;
 use shared::ids::OperationId;
 
-use super::settlement::voided;
 use crate::acquirer::{BookingKind, Outcome};
 use crate::db::operations::{self, Change};
 use crate::state::AppState;
 
 const BATCH: i64 = 100;
+
+/// A void's decline, as the payment's failure.
+fn voided(outcome: Outcome, code: &str, message: &str) -> Outcome {
+    match outcome {
+        Outcome::Declined { code: c, .. } if c == "voided" => {
+            Outcome::Declined { code: code.to_owned(), message: message.to_owned() }
+        }
+        other => other,
+    }
+}
 
 /// Fails payments whose payer step expired. An unpaid hosted page (`created`, no card) never
 /// reached the bank and fails with `payment_expired`. An open 3-D Secure challenge did reach it:

@@ -77,16 +77,6 @@ pub fn booking_kind(kind: T) -> BookingKind {
     }
 }
 
-/// A void's decline, as the payment's failure.
-pub(crate) fn voided(outcome: Outcome, code: &str, message: &str) -> Outcome {
-    match outcome {
-        Outcome::Declined { code: c, .. } if c == "voided" => {
-            Outcome::Declined { code: code.to_owned(), message: message.to_owned() }
-        }
-        other => other,
-    }
-}
-
 /// Learns how the bank ended an operation, sending again what it never received.
 async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
     let booking = booking_kind(op.kind);
@@ -100,11 +90,8 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
         return Ok(outcome);
     }
     match op.kind {
-        T::Ecom | T::Aft => Ok(voided(
-            state.acquirer.void(reference, booking).await?,
-            "bank_unavailable",
-            "The bank did not receive the payment; the card was not charged.",
-        )),
+        // The void's decline (`voided`) reads `bank_unavailable` where outcomes are applied.
+        T::Ecom | T::Aft => state.acquirer.void(reference, booking).await,
         T::Refund => {
             let refund = operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("refund vanished"))?;
             let parent = refund.parent_id.ok_or_else(|| anyhow::anyhow!("refund {} without a payment", op.id))?;
