@@ -45,8 +45,10 @@ text_enum!(
         Created => "created",
         Authentication => "authentication",
         Processing => "processing",
+        Authorized => "authorized",
         Succeeded => "succeeded",
         Failed => "failed",
+        Canceled => "canceled",
         PartiallyRefunded => "partially_refunded",
         Refunded => "refunded",
     }

@@ -41,6 +41,7 @@ pub enum ErrorCode {
     RequestInProgress,
     RefundExceedsPayment,
     InvalidState,
+    CaptureExceedsAuthorization,
     CardTokenRevoked,
     AmountLimitExceeded,
     VelocityLimitExceeded,
@@ -66,7 +67,10 @@ impl ErrorCode {
             NotFound => (404, ErrorType::NotFound),
             IdempotencyKeyReused | RequestInProgress => (409, ErrorType::IdempotencyError),
             Conflict => (409, ErrorType::InvalidRequest),
-            RefundExceedsPayment | InvalidState | CardTokenRevoked | AmountLimitExceeded | VelocityLimitExceeded => {
+            RefundExceedsPayment
+            | InvalidState
+            | CaptureExceedsAuthorization
+            | CardTokenRevoked | AmountLimitExceeded | VelocityLimitExceeded => {
                 (422, ErrorType::BusinessRule)
             }
             RateLimited => (429, ErrorType::RateLimited),

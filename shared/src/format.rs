@@ -21,8 +21,10 @@ pub fn status_ru(s: OperationStatus) -> &'static str {
         OperationStatus::Created => "Создан",
         OperationStatus::Authentication => "Аутентификация",
         OperationStatus::Processing => "В обработке",
+        OperationStatus::Authorized => "Авторизован",
         OperationStatus::Succeeded => "Успешно",
         OperationStatus::Failed => "Ошибка",
+        OperationStatus::Canceled => "Отменён",
         OperationStatus::PartiallyRefunded => "Частичный возврат",
         OperationStatus::Refunded => "Возврат",
     }

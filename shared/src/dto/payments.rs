@@ -77,6 +77,10 @@ pub struct CreatePaymentRequest {
     pub card_token: Option<String>,
     #[serde(default)]
     pub save_card: bool,
+    /// `false`: a two-stage payment that stops at `authorized` with the amount held on the card,
+    /// until it is captured or canceled.
+    #[serde(default)]
+    pub capture: Option<bool>,
     #[serde(default)]
     pub return_url: Option<String>,
     #[serde(default)]
@@ -114,6 +118,21 @@ pub struct CreateRefundRequest {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+/// `POST /api/v1/payments/{id}/capture`; no amount captures the whole hold.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CapturePaymentRequest {
+    #[serde(default)]
+    pub amount: Option<Amount>,
+}
+
+/// `POST /api/v1/payments/{id}/cancel` takes no fields (an empty body or `{}`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CancelPaymentRequest {}
 
 /// The card as every object shows it: masked, never the PAN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
