@@ -47,6 +47,7 @@ lock_minutes = 30
 settle_delay_seconds = 5
 authentication_timeout_minutes = 15
 hosted_page_timeout_minutes = 30
+hold_days = 7
 idempotency_retention_hours = 24
 
 [velocity]
@@ -182,6 +183,8 @@ pub struct PaymentSettings {
     pub authentication_timeout_minutes: i64,
     /// An unpaid hosted payment page expires after this long (`payment_expired`).
     pub hosted_page_timeout_minutes: i64,
+    /// A two-stage payment's hold not captured in this many days is released (`canceled`).
+    pub hold_days: i64,
     pub idempotency_retention_hours: i64,
 }
 

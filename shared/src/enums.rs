@@ -63,6 +63,11 @@ text_enum!(
 );
 
 impl OperationType {
+    /// A payment (`ecom` or `aft`): the card pays, and the payment may be refunded.
+    pub fn is_payment(&self) -> bool {
+        matches!(self, OperationType::Ecom | OperationType::Aft)
+    }
+
     /// The terminal whose tariff an operation of this type uses (refunds use their payment's).
     pub fn terminal(&self) -> Option<TerminalType> {
         match self {

@@ -70,9 +70,9 @@ impl ErrorCode {
             RefundExceedsPayment
             | InvalidState
             | CaptureExceedsAuthorization
-            | CardTokenRevoked | AmountLimitExceeded | VelocityLimitExceeded => {
-                (422, ErrorType::BusinessRule)
-            }
+            | CardTokenRevoked
+            | AmountLimitExceeded
+            | VelocityLimitExceeded => (422, ErrorType::BusinessRule),
             RateLimited => (429, ErrorType::RateLimited),
             Internal => (500, ErrorType::ApiError),
             Unavailable => (503, ErrorType::ApiError),

@@ -11,6 +11,7 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::domain::fees::Fee;
 use crate::domain::status;
 
 /// An operation as stored, with its saved card's token.
@@ -48,6 +49,34 @@ pub struct OperationRow {
     pub created_at: OffsetDateTime,
     pub executed_at: Option<OffsetDateTime>,
     pub metadata: Json<BTreeMap<String, String>>,
+    /// `false`: a two-stage payment, held at the bank until it is captured or canceled.
+    pub capture: bool,
+    /// What was taken from the card (null until then); the fee and the refunds apply to it.
+    pub captured_amount: Option<Amount>,
+    /// The hold's second step while it is at the bank (`processing`), and a capture's amount.
+    pub hold_step: Option<HoldStep>,
+    pub hold_step_amount: Option<Amount>,
+    /// When an uncaptured hold is released (`authorized` only).
+    pub hold_expires_at: Option<OffsetDateTime>,
+    pub tariff_id: Option<TariffId>,
+}
+
+/// The second step of a two-stage payment's hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum HoldStep {
+    /// Take all or part of the hold (`hold_step_amount`); the rest is released with it.
+    Capture,
+    /// Give the whole hold back (a cancel, or an expired hold).
+    Release,
+}
+
+impl OperationRow {
+    /// What the remaining refunds may still return: the captured amount less what is refunded
+    /// or reserved.
+    pub fn refundable(&self) -> Amount {
+        self.captured_amount.and_then(|c| c.checked_sub(self.refunded_amount)).unwrap_or(Amount::ZERO)
+    }
 }
 
 const SELECT: &str = "SELECT o.*, ct.token AS card_token FROM operations o LEFT JOIN card_tokens ct ON ct.id = o.card_token_id AND ct.active";
@@ -79,6 +108,8 @@ pub struct NewOperation {
     pub card_token_id: Option<Uuid>,
     pub recurring: bool,
     pub save_card: bool,
+    /// `false` for a two-stage payment.
+    pub capture: bool,
     pub return_url: Option<String>,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
@@ -100,9 +131,9 @@ pub async fn insert(tx: &mut Transaction<'_, Postgres>, op: &NewOperation) -> an
         "INSERT INTO operations (id, organization_id, type, parent_id, terminal_id, tariff_id, status, amount, currency,
             fee, fee_service, fee_bank, order_id, description, reason, card_mask, card_last4, card_brand, card_holder,
             card_exp_month, card_exp_year, card_token_id, recurring, save_card, return_url, customer_email, customer_phone,
-            acquirer_reference, action_expires_at, next_settle_at, metadata, created_at, updated_at)
+            acquirer_reference, action_expires_at, next_settle_at, metadata, created_at, updated_at, capture)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-            $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $32)",
+            $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $32, $33)",
     )
     .bind(op.id)
     .bind(op.organization_id)
@@ -136,6 +167,7 @@ pub async fn insert(tx: &mut Transaction<'_, Postgres>, op: &NewOperation) -> an
     .bind(op.next_settle_at)
     .bind(Json(&op.metadata))
     .bind(op.created_at)
+    .bind(op.capture)
     .execute(&mut **tx)
     .await?;
     history(tx, op.id, None, op.status, None, op.created_at).await?;
@@ -199,10 +231,17 @@ pub struct Change {
     /// When the settlement worker should ask the bank again (`processing` only).
     pub next_settle_at: Option<OffsetDateTime>,
     pub action_expires_at: Option<OffsetDateTime>,
+    /// A capture's amount and the fee on it (a one-stage payment's success captures its amount).
+    pub captured: Option<(Amount, Fee)>,
+    /// The hold's step now at the bank, with a capture's amount (cleared by any other move).
+    pub hold_step: Option<(HoldStep, Option<Amount>)>,
+    /// When the hold of a payment becoming `authorized` is released unless captured.
+    pub hold_expires_at: Option<OffsetDateTime>,
 }
 
 /// Moves a locked operation to `to`, checking the status machine, and records the history row.
-/// A failed operation's fee becomes 0.00. Returns the row as it now stands.
+/// A failed or canceled operation's fee becomes 0.00; a payment that succeeds has captured its
+/// amount unless the change says how much. Returns the row as it now stands.
 pub async fn transition(
     tx: &mut Transaction<'_, Postgres>,
     row: &OperationRow,
@@ -212,14 +251,19 @@ pub async fn transition(
 ) -> anyhow::Result<OperationRow> {
     status::check(row.kind, Some(row.status), to)?;
     let (error_code, error_message) = change.error.clone().unzip();
+    let (captured, fee) = change.captured.unzip();
+    let (step, step_amount) = change.hold_step.unzip();
     let updated = sqlx::query(
         "UPDATE operations SET status = $3,
                 bank_name = coalesce($4, bank_name), bank_transaction_id = coalesce($5, bank_transaction_id),
                 error_code = $6, error_message = $7, executed_at = coalesce($8, executed_at),
                 next_settle_at = $9, action_expires_at = $10,
-                fee = CASE WHEN $3 = 'failed' THEN 0 ELSE fee END,
-                fee_service = CASE WHEN $3 = 'failed' THEN 0 ELSE fee_service END,
-                fee_bank = CASE WHEN $3 = 'failed' THEN 0 ELSE fee_bank END,
+                captured_amount = CASE WHEN $3 = 'succeeded' AND type IN ('ecom', 'aft')
+                                       THEN coalesce($12, captured_amount, amount) ELSE captured_amount END,
+                fee = CASE WHEN $3 IN ('failed', 'canceled') THEN 0 ELSE coalesce($13, fee) END,
+                fee_service = CASE WHEN $3 IN ('failed', 'canceled') THEN 0 ELSE coalesce($14, fee_service) END,
+                fee_bank = CASE WHEN $3 IN ('failed', 'canceled') THEN 0 ELSE coalesce($15, fee_bank) END,
+                hold_step = $16, hold_step_amount = $17, hold_expires_at = $18,
                 updated_at = $11
           WHERE id = $1 AND status = $2",
     )
@@ -234,6 +278,13 @@ pub async fn transition(
     .bind(change.next_settle_at)
     .bind(change.action_expires_at)
     .bind(now)
+    .bind(captured)
+    .bind(fee.map(|f| f.total))
+    .bind(fee.map(|f| f.service))
+    .bind(fee.map(|f| f.bank))
+    .bind(step)
+    .bind(step_amount.flatten())
+    .bind(change.hold_expires_at)
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {

@@ -351,6 +351,20 @@ pub async fn terminal_tariff(
     .transpose()
 }
 
+/// A tariff by its id: the one fixed on an operation at its creation.
+pub async fn tariff(db: impl PgExecutor<'_>, id: TariffId) -> sqlx::Result<Option<Tariff>> {
+    let row: Option<(Decimal, Decimal, Amount)> =
+        sqlx::query_as("SELECT service_fee_percent, bank_fee_percent, min_fee FROM tariffs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    row.map(|(service, bank, min_fee)| {
+        let p = |d| Percent::from_decimal(d).map_err(|e| sqlx::Error::Decode(e.into()));
+        Ok(Tariff { service_fee_percent: p(service)?, bank_fee_percent: p(bank)?, min_fee })
+    })
+    .transpose()
+}
+
 /// Whether an organization is within a caller's scope.
 pub async fn in_scope(db: impl PgExecutor<'_>, scope: Scope, org: OrganizationId) -> sqlx::Result<bool> {
     sqlx::query_scalar(

@@ -94,7 +94,7 @@ pub async fn generate(
 }
 
 const COPY_OPERATIONS: &str = "COPY operations (id, organization_id, type, parent_id, terminal_id, tariff_id, status, amount, currency,
-    fee, fee_service, fee_bank, refunded_amount, order_id, description, reason, card_mask, card_last4, card_brand, card_holder,
+    fee, fee_service, fee_bank, refunded_amount, captured_amount, order_id, description, reason, card_mask, card_last4, card_brand, card_holder,
     card_exp_month, card_exp_year, acquirer_reference, bank_name, bank_transaction_id, error_code, error_message,
     created_at, executed_at, updated_at) FROM STDIN WITH (FORMAT csv)";
 
@@ -118,7 +118,9 @@ fn write_operation(out: &mut String, op: &PlannedOperation) {
     let amount = |a: Amount| a.to_string();
     let reference = db::operations::acquirer_reference(op.id);
     let (error_code, error_message) = op.error.unzip();
-    let fields: [Option<String>; 30] = [
+    // A payment that was charged took its whole amount (the generator plans one-stage payments).
+    let captured = (op.kind.is_payment() && crate::reports::analytics::executed(op.status)).then(|| amount(op.amount));
+    let fields: [Option<String>; 31] = [
         Some(op.id.to_string()),
         Some(op.organization_id.to_string()),
         Some(op.kind.to_string()),
@@ -132,6 +134,7 @@ fn write_operation(out: &mut String, op: &PlannedOperation) {
         Some(amount(op.fee_service)),
         Some(amount(op.fee_bank)),
         Some(amount(op.refunded_amount)),
+        captured,
         op.order_id.clone(),
         op.description.clone(),
         op.reason.clone(),

@@ -40,6 +40,8 @@ pub struct Claim {
     /// Who sent the request, for the audit trail.
     pub api_key: ApiKeyId,
     pub ip: Option<IpAddr>,
+    /// The HTTP status of the request's answer when it succeeds (201 creates, 200 otherwise).
+    pub success: u16,
 }
 
 /// PostgreSQL keeps microseconds; a lock compared for equality must be cut the same way.

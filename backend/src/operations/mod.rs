@@ -5,6 +5,7 @@
 //! worker, which asks the bank by (reference, type), never lost or charged twice.
 
 pub mod claim;
+pub mod holds;
 pub mod objects;
 pub mod payments;
 pub mod payouts;
@@ -16,7 +17,7 @@ use sqlx::{Postgres, Transaction};
 use time::Duration;
 
 use self::claim::Claim;
-use crate::acquirer::Outcome;
+use crate::acquirer::{BookingKind, Outcome};
 use crate::db::operations::{self, Change, OperationRow};
 use crate::db::{self};
 use crate::state::AppState;
@@ -25,6 +26,8 @@ use crate::state::AppState;
 pub fn event_type(kind: T, to: S) -> Option<&'static str> {
     match (kind, to) {
         (T::Ecom | T::Aft, S::Authentication) => Some("payment.authentication_required"),
+        (T::Ecom | T::Aft, S::Authorized) => Some("payment.authorized"),
+        (T::Ecom | T::Aft, S::Canceled) => Some("payment.canceled"),
         (T::Ecom | T::Aft, S::Succeeded) => Some("payment.succeeded"),
         (T::Ecom | T::Aft, S::Failed) => Some("payment.failed"),
         (T::Ecom | T::Aft, S::PartiallyRefunded | S::Refunded) => Some("payment.refunded"),
@@ -47,10 +50,13 @@ pub async fn move_to(
     let now = state.clock.now();
     let mut updated = operations::transition(tx, row, to, change, now).await?;
     if let Some(saved) = updated.card_token_id.filter(|_| !updated.recurring && updated.kind != T::Refund) {
-        // The card this payment saved becomes a token once the payment succeeds; if it fails,
-        // the card goes, and no other token is touched.
+        // The card this payment saved becomes a token once the bank approves the payment (it
+        // succeeds, or its amount is held); if it fails, the card goes, and no other token is
+        // touched. A hold's capture or release leaves the token as the hold left it.
+        let approved_now =
+            matches!(to, S::Succeeded | S::Authorized) && row.status != S::Authorized && row.hold_step.is_none();
         let stands = match to {
-            S::Succeeded => Some(db::card_tokens::activate(tx, saved).await?),
+            _ if approved_now => Some(db::card_tokens::activate(tx, saved).await?),
             S::Failed => None,
             _ => Some(saved),
         };
@@ -62,7 +68,7 @@ pub async fn move_to(
                 .await?;
             db::card_tokens::discard_pending(tx, saved).await?;
         }
-        if matches!(to, S::Succeeded | S::Failed) {
+        if approved_now || to == S::Failed {
             updated = operations::lock(tx, updated.id).await?.ok_or_else(|| anyhow::anyhow!("operation vanished"))?;
         }
     }
@@ -101,7 +107,7 @@ pub async fn apply_outcome(
     let updated = apply_locked(state, &mut tx, row, outcome).await?;
     if let Some(claim) = claim {
         let answer = objects::answer(&updated, &state.public_url);
-        claim.complete(&mut *tx, 201, &answer, state.clock.now()).await?;
+        claim.complete(&mut *tx, claim.success, &answer, state.clock.now()).await?;
     }
     tx.commit().await?;
     Ok(updated)
@@ -119,6 +125,9 @@ pub async fn apply_locked(
     if !awaiting {
         return Ok(row);
     }
+    if let Some(step) = row.hold_step {
+        return holds::apply_step(state, tx, row, step, outcome).await;
+    }
     let bank = Some(state.acquirer.bank_name().to_owned());
     let updated = match outcome {
         Outcome::Approved { bank_transaction_id } => {
@@ -128,7 +137,14 @@ pub async fn apply_locked(
                 executed_at: Some(now),
                 ..Default::default()
             };
-            let done = move_to(state, tx, &row, S::Succeeded, change).await?;
+            // A two-stage payment's approval is a hold: it waits for its capture or cancel.
+            let (to, change) = if row.kind.is_payment() && !row.capture {
+                let days = Duration::days(state.settings.payments.hold_days);
+                (S::Authorized, Change { hold_expires_at: Some(now + days), ..change })
+            } else {
+                (S::Succeeded, change)
+            };
+            let done = move_to(state, tx, &row, to, change).await?;
             if done.kind == T::Refund {
                 refunds::settle_parent(state, tx, &done, true).await?;
             }
@@ -185,6 +201,17 @@ pub async fn apply_locked(
         }
     };
     Ok(updated)
+}
+
+/// What the bank books first for an operation: a payment's debit or hold, a payout's credit,
+/// a refund.
+pub fn first_booking(row: &OperationRow) -> BookingKind {
+    match row.kind {
+        T::Oct => BookingKind::Credit,
+        T::Refund => BookingKind::Refund,
+        T::Ecom | T::Aft if row.capture => BookingKind::Debit,
+        T::Ecom | T::Aft => BookingKind::Hold,
+    }
 }
 
 /// A failure to reach the bank is not a decline: the operation waits for the settlement worker.

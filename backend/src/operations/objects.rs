@@ -44,12 +44,7 @@ pub fn payment(row: &OperationRow, public_url: &str) -> Payment {
         status: row.status,
         amount: row.amount,
         currency: row.currency.clone(),
-        // Every payment is one-stage today: taken in full when it succeeds.
-        captured_amount: matches!(
-            row.status,
-            OperationStatus::Succeeded | OperationStatus::PartiallyRefunded | OperationStatus::Refunded
-        )
-        .then_some(row.amount),
+        captured_amount: row.captured_amount,
         fee: row.fee,
         refunded_amount: row.refunded_amount,
         order_id: row.order_id.clone(),

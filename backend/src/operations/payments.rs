@@ -37,6 +37,8 @@ pub struct PaymentInput {
     pub description: Option<String>,
     pub source: Source,
     pub save_card: bool,
+    /// `false`: a two-stage payment, held until it is captured or canceled.
+    pub capture: bool,
     pub return_url: Option<String>,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
@@ -170,6 +172,7 @@ pub async fn create(
         card_token_id: None,
         recurring: false,
         save_card: input.save_card,
+        capture: input.capture,
         return_url: input.return_url,
         customer_email: input.customer_email,
         customer_phone: input.customer_phone,
@@ -218,8 +221,8 @@ pub async fn create(
     };
     operations::insert(&mut tx, &op).await?;
     claim.attach(&mut *tx, Some(id)).await?;
-    let details =
-        serde_json::json!({"type": op.kind, "amount": op.amount, "currency": op.currency, "recurring": recurring});
+    let details = serde_json::json!({"type": op.kind, "amount": op.amount, "currency": op.currency,
+        "recurring": recurring, "capture": op.capture});
     claim.audit(&mut *tx, "payment.create", &id.to_string(), details).await?;
     let Some(pan) = pan else {
         // Nothing goes to the bank yet: the answer is saved with the payment.
@@ -235,7 +238,7 @@ pub async fn create(
         .acquirer
         .authorize(AuthorizeRequest {
             reference: &reference,
-            kind: BookingKind::Debit,
+            kind: if op.capture { BookingKind::Debit } else { BookingKind::Hold },
             card: &pan,
             amount: op.amount,
             currency: &op.currency,

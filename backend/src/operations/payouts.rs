@@ -77,6 +77,7 @@ pub async fn create(
         card_token_id: token_id,
         recurring: token_id.is_some(),
         save_card: false,
+        capture: true,
         return_url: None,
         customer_email: None,
         customer_phone: None,

@@ -35,7 +35,8 @@ pub async fn create(
             format!("A payment in status {} cannot be refunded.", payment.status),
         ));
     }
-    let remaining = payment.amount.checked_sub(payment.refunded_amount).unwrap_or(Amount::ZERO);
+    // Refunds return what was captured, never more.
+    let remaining = payment.refundable();
     let amount = amount.unwrap_or(remaining);
     let exceeds = || {
         ApiError::with_param(
@@ -49,7 +50,7 @@ pub async fn create(
     }
     let reserved = sqlx::query(
         "UPDATE operations SET refunded_amount = refunded_amount + $2, updated_at = $3
-          WHERE id = $1 AND status IN ('succeeded', 'partially_refunded') AND refunded_amount + $2 <= amount",
+          WHERE id = $1 AND status IN ('succeeded', 'partially_refunded') AND refunded_amount + $2 <= captured_amount",
     )
     .bind(payment_id)
     .bind(amount)
@@ -86,6 +87,7 @@ pub async fn create(
         card_token_id: None,
         recurring: false,
         save_card: false,
+        capture: true,
         return_url: None,
         customer_email: None,
         customer_phone: None,
@@ -138,7 +140,9 @@ pub async fn settle_parent(
     .bind(parent_id)
     .fetch_one(&mut **tx)
     .await?;
-    let to = if refunded_for_good >= payment.amount { S::Refunded } else { S::PartiallyRefunded };
+    let captured =
+        payment.captured_amount.ok_or_else(|| anyhow::anyhow!("refunded payment {parent_id} was never captured"))?;
+    let to = if refunded_for_good >= captured { S::Refunded } else { S::PartiallyRefunded };
     move_to(state, tx, &payment, to, Change::default()).await?;
     Ok(())
 }

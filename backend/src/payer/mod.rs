@@ -13,12 +13,12 @@ use serde::Deserialize;
 use shared::ids::OperationId;
 use shared::{OperationStatus as S, OperationType};
 
-use crate::acquirer::{AuthorizeRequest, BookingKind};
+use crate::acquirer::AuthorizeRequest;
 use crate::db::operations::{self, Change, OperationRow};
 use crate::domain::card::{self, CardNumber};
 use crate::error::ApiError;
 use crate::operations::payments::save_card;
-use crate::operations::{apply_outcome, first_check, move_to, outcome_or_pending};
+use crate::operations::{apply_outcome, first_booking, first_check, move_to, outcome_or_pending};
 use crate::state::AppState;
 
 /// The one code the sandbox ACS accepts.
@@ -107,6 +107,14 @@ fn finished(row: &OperationRow, merchant: &str) -> HttpResponse {
         S::Succeeded | S::PartiallyRefunded | S::Refunded => {
             html::result("Платёж выполнен", "Оплата прошла успешно.", true, &s, back.as_deref())
         }
+        S::Authorized => html::result(
+            "Оплата подтверждена",
+            "Сумма заблокирована на карте; продавец спишет её при выполнении заказа.",
+            true,
+            &s,
+            back.as_deref(),
+        ),
+        S::Canceled => html::result("Платёж отменён", "Блокировка суммы на карте снята.", false, &s, back.as_deref()),
         S::Processing => html::result(
             "Платёж обрабатывается",
             "Банк обрабатывает платёж. Результат придёт продавцу.",
@@ -185,7 +193,7 @@ async fn challenge_submit(
     let row = move_to(&state, &mut tx, &row, S::Processing, change).await?;
     tx.commit().await?;
     let passed = form.code.trim() == SANDBOX_OTP;
-    let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, BookingKind::Debit, passed).await;
+    let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, first_booking(&row), passed).await;
     let row = apply_outcome(&state, row.id, outcome_or_pending(outcome), None).await?;
     Ok(after_action(&row, &merchant))
 }
@@ -324,7 +332,7 @@ async fn pay_submit(
         .acquirer
         .authorize(AuthorizeRequest {
             reference: &row.acquirer_reference,
-            kind: BookingKind::Debit,
+            kind: first_booking(&row),
             card: &number,
             amount: row.amount,
             currency: &row.currency,

@@ -31,7 +31,7 @@ pub async fn revoke(
     let raw = body::read(&req, payload).await?;
     let org = merchant.organization_id;
     let st = &state;
-    idempotency::run(&state, merchant, &req, &key, &raw, |claim| async move {
+    idempotency::run(&state, merchant, &req, &key, &raw, StatusCode::OK, |claim| async move {
         // The revocation and its saved answer commit together.
         let mut tx = st.db.begin().await?;
         let now = st.clock.now();
@@ -39,7 +39,7 @@ pub async fn revoke(
         let bytes = bytes(&objects::card_token(&row))?;
         claim.attach(&mut *tx, None).await?;
         claim.audit(&mut *tx, "card_token.revoke", &row.token, serde_json::json!({})).await?;
-        claim.complete(&mut *tx, StatusCode::OK.as_u16(), &bytes, now).await?;
+        claim.complete(&mut *tx, claim.success, &bytes, now).await?;
         tx.commit().await?;
         Ok((StatusCode::OK, bytes))
     })

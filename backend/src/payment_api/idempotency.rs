@@ -148,6 +148,7 @@ pub async fn run<F, Fut>(
     req: &HttpRequest,
     key: &str,
     body: &serde_json::Value,
+    success: StatusCode,
     work: F,
 ) -> Result<HttpResponse, ApiError>
 where
@@ -172,6 +173,7 @@ where
         taken_over,
         api_key: merchant.api_key_id,
         ip,
+        success: success.as_u16(),
     };
     let mut held = None;
     for _ in 0..3 {
@@ -232,8 +234,8 @@ where
 async fn recover(state: &AppState, claim: &Claim, id: OperationId) -> Result<HttpResponse, ApiError> {
     let row = operations::find(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("operation {id} vanished"))?;
     let bytes = objects::answer(&row, &state.public_url);
-    claim.complete(&state.db, 201, &bytes, state.clock.now()).await?;
-    Ok(json_response(201, bytes, false))
+    claim.complete(&state.db, claim.success, &bytes, state.clock.now()).await?;
+    Ok(json_response(claim.success, bytes, false))
 }
 
 #[cfg(test)]

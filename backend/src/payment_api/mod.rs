@@ -18,6 +18,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/payments", web::post().to(payments::create))
         .route("/payments", web::get().to(payments::list))
         .route("/payments/{id}", web::get().to(payments::get))
+        .route("/payments/{id}/capture", web::post().to(payments::capture))
+        .route("/payments/{id}/cancel", web::post().to(payments::cancel))
         .route("/payments/{id}/refunds", web::post().to(refunds::create))
         .route("/payments/{id}/refunds", web::get().to(refunds::list))
         .route("/refunds", web::get().to(refunds::list_all))
@@ -30,7 +32,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/events", web::get().to(events::list));
 }
 
-/// The sequence every creating endpoint follows: the `Idempotency-Key`, the body (64 KiB,
+/// The sequence every creating (or state-changing) endpoint follows: the `Idempotency-Key`, the body (64 KiB,
 /// strict JSON), the typed request, its validation (all 400s, never saved), then the work under
 /// the key, whose answer is saved and replayed.
 async fn create<Req, Input, F, Fut>(
@@ -38,6 +40,7 @@ async fn create<Req, Input, F, Fut>(
     state: &crate::state::AppState,
     merchant: crate::auth::merchant::Merchant,
     payload: web::Payload,
+    success: actix_web::http::StatusCode,
     validate: impl FnOnce(Req) -> Result<Input, crate::error::ApiError>,
     work: F,
 ) -> Result<actix_web::HttpResponse, crate::error::ApiError>
@@ -49,9 +52,9 @@ where
     let key = idempotency::require_key(req)?;
     let raw = body::read(req, payload).await?;
     let input = validate(body::parse(&raw)?)?;
-    idempotency::run(state, merchant, req, &key, &raw, |claim| async move {
+    idempotency::run(state, merchant, req, &key, &raw, success, |claim| async move {
         let row = work(input, claim).await?;
-        Ok((actix_web::http::StatusCode::CREATED, crate::operations::objects::answer(&row, &state.public_url)))
+        Ok((success, crate::operations::objects::answer(&row, &state.public_url)))
     })
     .await
 }

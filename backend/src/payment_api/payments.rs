@@ -1,8 +1,9 @@
 //! `POST /payments`, `GET /payments`, `GET /payments/{id}`.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use shared::OperationType;
-use shared::dto::payments::{CreatePaymentRequest, List};
+use shared::dto::payments::{CancelPaymentRequest, CapturePaymentRequest, CreatePaymentRequest, List};
 use shared::ids::OperationId;
 
 use super::lists::{ListQuery, rows};
@@ -10,6 +11,7 @@ use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
 use crate::error::ApiError;
+use crate::operations::holds::{self, By};
 use crate::operations::{objects, payments};
 use crate::state::AppState;
 
@@ -29,8 +31,55 @@ pub async fn create(
         &state,
         merchant,
         payload,
+        StatusCode::CREATED,
         |r: CreatePaymentRequest| validate::payment(&r, now),
         |input, claim| async move { payments::create(st, org, input, &claim).await },
+    )
+    .await
+}
+
+/// `POST /payments/{id}/capture`: takes all or part of an authorized payment's hold.
+pub async fn capture(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    id: web::Path<OperationId>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let org = merchant.organization_id;
+    let id = id.into_inner();
+    let st = &state;
+    super::create(
+        &req,
+        &state,
+        merchant,
+        payload,
+        StatusCode::OK,
+        |r: CapturePaymentRequest| r.amount.map(validate::amount).transpose(),
+        |amount, claim| async move { holds::capture(st, org, id, amount, By::Api(&claim)).await },
+    )
+    .await
+}
+
+/// `POST /payments/{id}/cancel`: releases an authorized payment's hold.
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    merchant: Merchant,
+    id: web::Path<OperationId>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let org = merchant.organization_id;
+    let id = id.into_inner();
+    let st = &state;
+    super::create(
+        &req,
+        &state,
+        merchant,
+        payload,
+        StatusCode::OK,
+        |_: CancelPaymentRequest| Ok(()),
+        |(), claim| async move { holds::cancel(st, org, id, By::Api(&claim)).await },
     )
     .await
 }

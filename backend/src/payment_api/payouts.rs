@@ -28,6 +28,7 @@ pub async fn create(
         &state,
         merchant,
         payload,
+        actix_web::http::StatusCode::CREATED,
         |r: CreatePayoutRequest| validate::payout(&r),
         |input, claim| async move { payouts::create(st, org, input, &claim).await },
     )

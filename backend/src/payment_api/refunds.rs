@@ -1,5 +1,6 @@
 //! `POST /payments/{id}/refunds`, `GET /payments/{id}/refunds`, `GET /refunds/{id}`.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use shared::OperationType;
 use shared::dto::payments::{CreateRefundRequest, List};
@@ -28,9 +29,15 @@ pub async fn create(
         Ok((r.amount.map(validate::amount).transpose()?, validate::reason(r.reason.as_deref())?))
     };
     let st = &state;
-    super::create(&req, &state, merchant, payload, validate, |(amount, reason), claim| async move {
-        refunds::create(st, org, payment_id, amount, reason, &claim).await
-    })
+    super::create(
+        &req,
+        &state,
+        merchant,
+        payload,
+        StatusCode::CREATED,
+        validate,
+        |(amount, reason), claim| async move { refunds::create(st, org, payment_id, amount, reason, &claim).await },
+    )
     .await
 }
 

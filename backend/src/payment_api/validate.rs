@@ -122,6 +122,7 @@ pub fn payment(r: &CreatePaymentRequest, now: OffsetDateTime) -> Result<PaymentI
         description: text(r.description.as_deref(), "description", 1000)?,
         source,
         save_card: r.save_card,
+        capture: r.capture.unwrap_or(true),
         return_url,
         customer_email,
         customer_phone,

@@ -1,4 +1,5 @@
-//! Payer steps that ran out of time: an unpaid hosted page, an open 3-D Secure challenge.
+//! What ran out of time: an unpaid hosted page, an open 3-D Secure challenge, a two-stage
+//! payment's hold that was never captured.
 
 use shared::OperationStatus as S;
 use shared::ids::OperationId;
@@ -25,8 +26,8 @@ fn voided(outcome: Outcome, code: &str, message: &str) -> Outcome {
 /// payment fails with `authentication_timeout`, or ends as the bank says if it had finished.
 pub async fn expire_payer_steps(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
-    let due: Vec<(OperationId, S, String)> = sqlx::query_as(
-        "SELECT id, status, acquirer_reference FROM operations
+    let due: Vec<(OperationId, S, String, bool)> = sqlx::query_as(
+        "SELECT id, status, acquirer_reference, capture FROM operations
           WHERE status IN ('created', 'authentication') AND action_expires_at <= $1
           ORDER BY action_expires_at LIMIT $2",
     )
@@ -35,9 +36,10 @@ pub async fn expire_payer_steps(state: &AppState) -> anyhow::Result<usize> {
     .fetch_all(&state.db)
     .await?;
     let mut expired = 0;
-    for (id, status, reference) in due {
+    for (id, status, reference, capture) in due {
         let outcome = if status == S::Authentication {
-            match state.acquirer.void(&reference, BookingKind::Debit).await {
+            let booking = if capture { BookingKind::Debit } else { BookingKind::Hold };
+            match state.acquirer.void(&reference, booking).await {
                 Ok(o) => voided(o, "authentication_timeout", "The 3-D Secure challenge was not completed in time."),
                 Err(e) => {
                     tracing::warn!(error = ?e, operation = %id, "could not void an expired challenge; trying again later");
@@ -70,4 +72,10 @@ pub async fn expire_payer_steps(state: &AppState) -> anyhow::Result<usize> {
         expired += 1;
     }
     Ok(expired)
+}
+
+/// Releases the holds that were not captured in time; returns whether more may be due.
+pub async fn release_expired_holds(state: &AppState) -> anyhow::Result<bool> {
+    let released = crate::operations::holds::release_expired(state, BATCH).await?;
+    Ok(released as i64 >= BATCH)
 }

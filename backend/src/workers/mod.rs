@@ -1,4 +1,5 @@
-//! The background work of a server process. Settlement, payer-step expiries, webhook delivery,
+//! The background work of a server process. Settlement, payer-step expiries, hold expiries,
+//! webhook delivery,
 //! report compaction and purges each run as their own task on their own interval, so a slow
 //! merchant endpoint never holds up settlement, and each bounds its own concurrency. All of them
 //! claim rows with `FOR UPDATE SKIP LOCKED` or a lease, so nodes run side by side.
@@ -25,6 +26,7 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
             settlement::settle_due(&s).await.map(|n| n >= full)
         }),
         spawn("expiry", &state, &stop, poll, |s| async move { expiry::expire_payer_steps(&s).await.map(|_| false) }),
+        spawn("holds", &state, &stop, poll * 5, |s| async move { expiry::release_expired_holds(&s).await }),
         spawn("delivery", &state, &stop, poll, |s| async move { delivery::pass(&s).await }),
         spawn("compaction", &state, &stop, poll * 5, |s| async move { compaction::pass(&s).await }),
         spawn("purge", &state, &stop, Duration::from_secs(60), |s| async move {

@@ -1,7 +1,8 @@
 //! Settlement: asks the bank about every `processing` operation that is due, by (reference,
 //! type), and ends it as the bank booked it. What the bank never received is settled by the
 //! contract's rule: a payment is voided (it cannot be sent again without the CVC) and fails with
-//! `bank_unavailable`; a refund or payout is sent again under the same reference. Rows are
+//! `bank_unavailable`; a refund, a payout, or a hold's capture or release is sent again under
+//! the same reference and type. Rows are
 //! claimed by pushing their next check forward, so several nodes share the work and none
 //! settles a row twice at once.
 
@@ -11,9 +12,9 @@ use shared::ids::OperationId;
 use time::{Duration, OffsetDateTime};
 
 use crate::acquirer::{AuthorizeRequest, BookingKind, Outcome, RefundRequest};
-use crate::db::operations;
+use crate::db::operations::{self, HoldStep};
 use crate::operations::payouts::sealed_card_aad;
-use crate::operations::{apply_outcome, outcome_or_pending};
+use crate::operations::{apply_outcome, first_booking, holds, outcome_or_pending};
 use crate::state::AppState;
 
 #[derive(sqlx::FromRow)]
@@ -68,21 +69,27 @@ pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
     Ok(count)
 }
 
-/// The kind the bank booked an operation under.
-pub fn booking_kind(kind: T) -> BookingKind {
-    match kind {
-        T::Oct => BookingKind::Credit,
-        T::Refund => BookingKind::Refund,
-        T::Ecom | T::Aft => BookingKind::Debit,
-    }
-}
-
 /// Learns how the bank ended an operation, sending again what it never received.
 async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
-    let booking = booking_kind(op.kind);
+    let row =
+        operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("operation {} vanished", op.id))?;
     let reference = op.acquirer_reference.as_str();
+    // A two-stage payment's capture or release at the bank: asked for by its own type, and sent
+    // again when the bank never received it (it books each (reference, type) once).
+    if let Some(step) = row.hold_step {
+        let booking = match step {
+            HoldStep::Capture => BookingKind::Capture,
+            HoldStep::Release => BookingKind::Release,
+        };
+        let outcome = state.acquirer.status(reference, booking).await?;
+        if outcome != Outcome::Unknown {
+            return Ok(outcome);
+        }
+        return Ok(outcome_or_pending(holds::send(state, &row).await));
+    }
+    let booking = first_booking(&row);
     let outcome = state.acquirer.status(reference, booking).await?;
-    let payment = matches!(op.kind, T::Ecom | T::Aft);
+    let payment = op.kind.is_payment();
     // A payment waits in `processing` with a challenge open at the bank only when the payer's
     // code never reached it (`action_expires_at` is kept when the code is sent).
     let code_lost = payment && outcome == Outcome::ChallengeRequired && op.action_expires_at.is_some();
@@ -93,8 +100,7 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
         // The void's decline (`voided`) reads `bank_unavailable` where outcomes are applied.
         T::Ecom | T::Aft => state.acquirer.void(reference, booking).await,
         T::Refund => {
-            let refund = operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("refund vanished"))?;
-            let parent = refund.parent_id.ok_or_else(|| anyhow::anyhow!("refund {} without a payment", op.id))?;
+            let parent = row.parent_id.ok_or_else(|| anyhow::anyhow!("refund {} without a payment", op.id))?;
             let payment = operations::find(&state.db, parent)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("payment {parent} vanished"))?;
@@ -103,14 +109,13 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
                 .refund(RefundRequest {
                     reference,
                     payment_reference: &payment.acquirer_reference,
-                    amount: refund.amount,
-                    currency: &refund.currency,
+                    amount: row.amount,
+                    currency: &row.currency,
                 })
                 .await;
             Ok(outcome_or_pending(sent))
         }
         T::Oct => {
-            let payout = operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("payout vanished"))?;
             let (ciphertext, nonce) = crate::db::sealed_cards::get(&state.db, op.id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("payout {} has no sealed card to send again", op.id))?;
@@ -121,9 +126,9 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
                     reference,
                     kind: BookingKind::Credit,
                     card: &card,
-                    amount: payout.amount,
-                    currency: &payout.currency,
-                    recurring: payout.recurring,
+                    amount: row.amount,
+                    currency: &row.currency,
+                    recurring: row.recurring,
                 })
                 .await;
             Ok(outcome_or_pending(sent))

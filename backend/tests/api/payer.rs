@@ -2,11 +2,11 @@
 
 use crate::helpers::{TestApp, json, spawn_app};
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub fn form(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{k}={}", v.replace(' ', "+"))).collect::<Vec<_>>().join("&")
 }
 
-async fn post_form(app: &TestApp, path: &str, body: String) -> reqwest::Response {
+pub async fn post_form(app: &TestApp, path: &str, body: String) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .header("Content-Type", "application/x-www-form-urlencoded")

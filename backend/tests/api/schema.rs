@@ -53,13 +53,14 @@ async fn one_terminal_per_type_per_organization() {
 }
 
 #[tokio::test]
-async fn refunded_amount_can_never_exceed_the_amount() {
+async fn refunded_amount_can_never_exceed_the_captured_amount() {
     let db = pool().await;
     let (org, terminal, tariff) = org_with_ecom_terminal(&db).await;
     let op = uuid::Uuid::now_v7();
     sqlx::query(
-        "INSERT INTO operations (id, organization_id, type, terminal_id, tariff_id, status, amount, currency, acquirer_reference)
-         VALUES ($1, $2, 'ecom', $3, $4, 'succeeded', 100.00, 'RUB', 'ref-1')",
+        "INSERT INTO operations (id, organization_id, type, terminal_id, tariff_id, status, amount, currency, acquirer_reference,
+            captured_amount)
+         VALUES ($1, $2, 'ecom', $3, $4, 'succeeded', 100.00, 'RUB', 'ref-1', 100.00)",
     )
     .bind(op)
     .bind(org)
@@ -73,9 +74,28 @@ async fn refunded_amount_can_never_exceed_the_amount() {
         .execute(&db)
         .await
         .expect_err("over-refund");
-    assert_eq!(constraint_of(err), "operations_refunded_le_amount");
+    assert_eq!(constraint_of(err), "operations_refunded_le_captured");
+    // A partial capture: refunds stop at what was taken, not at the amount asked for.
+    sqlx::query("UPDATE operations SET captured_amount = 60.00, capture = false WHERE id = $1")
+        .bind(op)
+        .execute(&db)
+        .await
+        .expect("partial capture");
+    let err = sqlx::query("UPDATE operations SET refunded_amount = 60.01 WHERE id = $1")
+        .bind(op)
+        .execute(&db)
+        .await
+        .expect_err("over-refund of a partial capture");
+    assert_eq!(constraint_of(err), "operations_refunded_le_captured");
+    let err = sqlx::query("UPDATE operations SET captured_amount = 100.01 WHERE id = $1")
+        .bind(op)
+        .execute(&db)
+        .await
+        .expect_err("capture over the hold");
+    assert_eq!(constraint_of(err), "operations_captured_le_amount");
     let err = sqlx::query(
-        "UPDATE operations SET status = 'failed', fee = 45, fee_bank = 0.45, fee_service = 44.55 WHERE id = $1",
+        "UPDATE operations SET status = 'failed', captured_amount = NULL, fee = 45, fee_bank = 0.45, fee_service = 44.55
+          WHERE id = $1",
     )
     .bind(op)
     .execute(&db)

@@ -27,7 +27,7 @@ fn verify(secret: &str, r: &Request) -> serde_json::Value {
     body
 }
 
-async fn receiver(status: u16) -> MockServer {
+pub async fn receiver(status: u16) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/hooks")).respond_with(ResponseTemplate::new(status)).mount(&server).await;
     server

@@ -1,0 +1,244 @@
+//! Two-stage payments (api-contract.md, «Two-stage payments»): a payment created with
+//! `"capture": false` ends its bank step `authorized`, its amount held on the card. Then one of
+//! three things ends the hold: a capture (all or part, once; the bank releases the rest), a
+//! cancel, or the expiry worker once the hold is `payments.hold_days` old.
+//!
+//! Each starts the same way, under the payment's row lock: the payment must still be
+//! `authorized`; it moves to `processing` with the step it sends (`hold_step`), and that commits
+//! before the bank is called. So of a capture, a cancel and the expiry racing each other exactly
+//! one moves the payment on; the others find it `processing` (`422 invalid_state`). A crash after
+//! the commit leaves the step to the settlement worker, which asks the bank by (reference, step)
+//! and sends a step the bank never received again: the bank books each (reference, type) once.
+
+use shared::ids::{OperationId, OrganizationId, UserId};
+use shared::{Amount, ErrorCode, OperationStatus as S, OperationType as T};
+use sqlx::{Postgres, Transaction};
+use time::Duration;
+
+use super::claim::Claim;
+use super::{apply_outcome, first_check, move_to, outcome_or_pending};
+use crate::acquirer::Outcome;
+use crate::db::operations::{self, Change, HoldStep, OperationRow};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Who ends a hold, for the idempotency key and the audit trail.
+pub enum By<'a> {
+    /// The payment API, under an idempotency key.
+    Api(&'a Claim),
+    /// A cabinet user (their transitions are guarded by the status, not by a key).
+    User { id: UserId, ip: Option<std::net::IpAddr> },
+    /// The expiry worker.
+    Expiry,
+}
+
+/// `POST /payments/{id}/capture`: takes `amount` (all of the hold when omitted) of an
+/// authorized payment of `org`.
+pub async fn capture(
+    state: &AppState,
+    org: OrganizationId,
+    id: OperationId,
+    amount: Option<Amount>,
+    by: By<'_>,
+) -> Result<OperationRow, ApiError> {
+    end(state, org, id, HoldStep::Capture, amount, by).await
+}
+
+/// `POST /payments/{id}/cancel`: releases the whole hold of an authorized payment of `org`.
+pub async fn cancel(
+    state: &AppState,
+    org: OrganizationId,
+    id: OperationId,
+    by: By<'_>,
+) -> Result<OperationRow, ApiError> {
+    end(state, org, id, HoldStep::Release, None, by).await
+}
+
+async fn end(
+    state: &AppState,
+    org: OrganizationId,
+    id: OperationId,
+    step: HoldStep,
+    amount: Option<Amount>,
+    by: By<'_>,
+) -> Result<OperationRow, ApiError> {
+    let mut tx = state.db.begin().await?;
+    // The payment must be this organization's (another's is a 404, never a 403).
+    if operations::get(&mut *tx, org, id, &[T::Ecom, T::Aft]).await?.is_none() {
+        return Err(ApiError::not_found());
+    }
+    let row = operations::lock(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
+    if row.status != S::Authorized {
+        let verb = if step == HoldStep::Capture { "captured" } else { "canceled" };
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            format!("A payment in status {} cannot be {verb}; only an authorized payment can.", row.status),
+        ));
+    }
+    let amount = match step {
+        HoldStep::Capture => {
+            let amount = amount.unwrap_or(row.amount);
+            if amount > row.amount {
+                return Err(ApiError::with_param(
+                    ErrorCode::CaptureExceedsAuthorization,
+                    format!("At most the authorized {} can be captured.", row.amount),
+                    "amount",
+                ));
+            }
+            Some(amount)
+        }
+        HoldStep::Release => None,
+    };
+    let row = begin(state, &mut tx, &row, step, amount).await?;
+    let action = if step == HoldStep::Capture { "payment.capture" } else { "payment.cancel" };
+    let details = serde_json::json!({"amount": amount, "authorized": row.amount, "currency": row.currency});
+    let claim = match by {
+        By::Api(claim) => {
+            claim.attach(&mut *tx, Some(id)).await?;
+            claim.audit(&mut *tx, action, &id.to_string(), details).await?;
+            Some(claim)
+        }
+        By::User { id: user, ip } => {
+            audit(&mut tx, &row, action, Some(user), ip, details).await?;
+            None
+        }
+        By::Expiry => {
+            audit(&mut tx, &row, "payment.hold_expired", None, None, details).await?;
+            None
+        }
+    };
+    tx.commit().await?;
+    let outcome = outcome_or_pending(send(state, &row).await);
+    Ok(apply_outcome(state, id, outcome, claim).await?)
+}
+
+async fn audit(
+    tx: &mut Transaction<'_, Postgres>,
+    row: &OperationRow,
+    action: &str,
+    user: Option<UserId>,
+    ip: Option<std::net::IpAddr>,
+    details: serde_json::Value,
+) -> sqlx::Result<()> {
+    crate::db::audit::record(
+        &mut **tx,
+        crate::db::audit::Entry {
+            actor_user: user,
+            action,
+            target_type: Some("operation"),
+            target_id: Some(row.id.to_string()),
+            organization: Some(row.organization_id),
+            ip,
+            details,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Moves a locked authorized payment to `processing` with the step it sends to the bank. The
+/// hold's expiry is kept, so a step the bank declines leaves the hold as it was.
+async fn begin(
+    state: &AppState,
+    tx: &mut Transaction<'_, Postgres>,
+    row: &OperationRow,
+    step: HoldStep,
+    amount: Option<Amount>,
+) -> anyhow::Result<OperationRow> {
+    let change = Change {
+        next_settle_at: Some(first_check(state)),
+        hold_step: Some((step, amount)),
+        hold_expires_at: row.hold_expires_at,
+        ..Default::default()
+    };
+    move_to(state, tx, row, S::Processing, change).await
+}
+
+/// Sends the hold's step of a payment to the bank (again, when it was lost: the bank books each
+/// (reference, type) once).
+pub async fn send(state: &AppState, row: &OperationRow) -> anyhow::Result<Outcome> {
+    let reference = row.acquirer_reference.as_str();
+    match (row.hold_step, row.hold_step_amount) {
+        (Some(HoldStep::Capture), Some(amount)) => state.acquirer.capture(reference, amount).await,
+        (Some(HoldStep::Release), _) => state.acquirer.release(reference).await,
+        _ => anyhow::bail!("payment {} has no hold step to send", row.id),
+    }
+}
+
+/// Applies the bank's answer to a hold's step (the payment is locked in `tx`).
+pub async fn apply_step(
+    state: &AppState,
+    tx: &mut Transaction<'_, Postgres>,
+    row: OperationRow,
+    step: HoldStep,
+    outcome: Outcome,
+) -> anyhow::Result<OperationRow> {
+    let now = state.clock.now();
+    match (step, outcome) {
+        (HoldStep::Capture, Outcome::Approved { .. }) => {
+            let amount = row.hold_step_amount.ok_or_else(|| anyhow::anyhow!("a capture without its amount"))?;
+            // The tariff fixed at creation, applied to what was captured.
+            let tariff_id = row.tariff_id.ok_or_else(|| anyhow::anyhow!("payment {} has no tariff", row.id))?;
+            let tariff = crate::db::organizations::tariff(&mut **tx, tariff_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("tariff {tariff_id} vanished"))?;
+            let change = Change {
+                captured: Some((amount, tariff.fee_for(amount))),
+                executed_at: Some(now),
+                ..Default::default()
+            };
+            move_to(state, tx, &row, S::Succeeded, change).await
+        }
+        (HoldStep::Release, Outcome::Approved { .. }) => {
+            move_to(state, tx, &row, S::Canceled, Change { executed_at: Some(now), ..Default::default() }).await
+        }
+        // The bank had released the hold already: nothing can be captured any more.
+        (HoldStep::Capture, Outcome::Declined { code, .. }) if code == "authorization_released" => {
+            move_to(state, tx, &row, S::Canceled, Change { executed_at: Some(now), ..Default::default() }).await
+        }
+        (_, Outcome::Declined { code, message }) => {
+            // The hold stands as it was; the merchant (or the expiry, a day later) decides again.
+            tracing::error!(operation = %row.id, ?step, %code, %message, "the bank declined a hold's step");
+            let expires = match step {
+                HoldStep::Capture => row.hold_expires_at,
+                HoldStep::Release => Some(now + Duration::days(1)),
+            };
+            move_to(state, tx, &row, S::Authorized, Change { hold_expires_at: expires, ..Default::default() }).await
+        }
+        (_, Outcome::ChallengeRequired) => anyhow::bail!("the bank asked for a challenge on a hold's {step:?}"),
+        (_, Outcome::Pending | Outcome::Unknown) => {
+            let next = now + Duration::seconds(state.settings.payments.settle_delay_seconds);
+            sqlx::query("UPDATE operations SET next_settle_at = $2 WHERE id = $1")
+                .bind(row.id)
+                .bind(next)
+                .execute(&mut **tx)
+                .await?;
+            Ok(row)
+        }
+    }
+}
+
+/// Releases the holds not captured in time (`payments.hold_days`): each payment becomes
+/// `canceled` as a cancel would make it. Returns how many were started.
+pub async fn release_expired(state: &AppState, batch: i64) -> anyhow::Result<usize> {
+    let due: Vec<(OperationId, OrganizationId)> = sqlx::query_as(
+        "SELECT id, organization_id FROM operations WHERE status = 'authorized' AND hold_expires_at <= $1
+          ORDER BY hold_expires_at LIMIT $2",
+    )
+    .bind(state.clock.now())
+    .bind(batch)
+    .fetch_all(&state.db)
+    .await?;
+    let mut released = 0;
+    for (id, org) in due {
+        match end(state, org, id, HoldStep::Release, None, By::Expiry).await {
+            Ok(_) => released += 1,
+            // Captured or canceled meanwhile: that one won.
+            Err(ApiError::Client { code: ErrorCode::InvalidState, .. }) => {}
+            Err(e) => {
+                tracing::warn!(error = ?e, operation = %id, "could not release an expired hold; trying again later")
+            }
+        }
+    }
+    Ok(released)
+}
