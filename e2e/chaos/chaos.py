@@ -31,11 +31,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 FINAL = {"succeeded", "failed", "refunded", "partially_refunded", "canceled"}
+# Where an operation may rest when the run ends: a two-stage payment's hold waits for its
+# merchant (the 7-day expiry is beyond any run).
+RESTING = FINAL | {"authorized"}
+CHARGED = {"succeeded", "partially_refunded", "refunded"}
 SCENARIOS = ["kill", "bank-slow", "bank-silent", "pg-restart", "two-nodes", "all"]
 # The contract's test cards that need no browser (3-D Secure is not part of this load).
 PAYMENT_CARDS = [("4242424242424242", 40), ("5555555555554444", 10), ("2200000000000004", 10),
@@ -240,7 +244,7 @@ def receive(port: int, path: str) -> None:
 @dataclass
 class Request:
     key: str
-    kind: str  # payment | refund | payout
+    kind: str  # payment | refund | payout | capture | cancel
     path: str
     body: dict
     answers: list = field(default_factory=list)  # (status, object id or error code)
@@ -257,6 +261,7 @@ class Load:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.succeeded: list[tuple[str, Decimal]] = []  # payments a client may refund
+        self.authorized: list[tuple[str, Decimal]] = []  # holds a client may capture or cancel
         self.stop_new = threading.Event()
         self.deadline = float("inf")
         self.threads: list[threading.Thread] = []
@@ -277,6 +282,15 @@ class Load:
         amount = Decimal(random.randint(1000, 500000)) / 100
         with self.lock:
             refundable = list(self.succeeded)
+            # Each hold is ended by one client, once (its retries reuse the key).
+            held = self.authorized.pop(random.randrange(len(self.authorized))) if self.authorized and roll < 0.15 else None
+        if held:
+            pid, amt = held
+            if random.random() < 0.3:
+                return Request(key, "cancel", f"/api/v1/payments/{pid}/cancel", {})
+            part = (amt * Decimal(random.randint(30, 100)) / 100).quantize(Decimal("0.01"))
+            return Request(key, "capture", f"/api/v1/payments/{pid}/capture",
+                           {"amount": str(max(part, Decimal("0.01")))} if random.random() < 0.6 else {})
         if roll < 0.25 and refundable:
             pid, amt = random.choice(refundable)
             part = max(Decimal("0.01"), (amt * Decimal(random.randint(5, 45)) / 100).quantize(Decimal("0.01")))
@@ -289,7 +303,7 @@ class Load:
             "type": random.choice(["ecom", "aft"]), "amount": str(amount), "currency": "RUB", "order_id": key,
             "card": {"number": weighted(PAYMENT_CARDS), "exp_month": 12, "exp_year": 2034, "cvc": "123",
                      "holder": "IVAN IVANOV"},
-            "return_url": "https://shop.example/return"})
+            "return_url": "https://shop.example/return", "capture": random.random() >= 0.3})
 
     def client(self, c: int) -> None:
         n = 0
@@ -322,9 +336,16 @@ class Load:
             obj = body.get("id") if isinstance(body, dict) else None
             req.answers.append((status, obj or code))
             req.answered = True
-            if status == 201 and req.kind == "payment" and body.get("status") == "succeeded":
+            charged = body.get("status") == "succeeded" if isinstance(body, dict) else False
+            if status == 201 and req.kind == "payment" and charged:
                 with self.lock:
                     self.succeeded.append((obj, Decimal(body["amount"])))
+            if status == 201 and req.kind == "payment" and body.get("status") == "authorized":
+                with self.lock:
+                    self.authorized.append((obj, Decimal(body["amount"])))
+            if status == 200 and req.kind == "capture" and charged:
+                with self.lock:
+                    self.succeeded.append((obj, Decimal(body["captured_amount"])))
             return
 
 
@@ -488,7 +509,7 @@ lease_seconds = 10
     def wait_settled(self, deadline: float) -> None:
         while time.time() < deadline:
             rows = self.cluster.psql("gateway", """
-                SELECT (SELECT count(*) FROM operations WHERE status NOT IN ('succeeded','failed','refunded','partially_refunded','canceled')),
+                SELECT (SELECT count(*) FROM operations WHERE status NOT IN ('succeeded','failed','refunded','partially_refunded','canceled','authorized')),
                        (SELECT count(*) FROM events WHERE delivery_status = 'pending')""")
             open_ops, pending_events = int(rows[0][0]), int(rows[0][1])
             if open_ops == 0 and pending_events == 0:
@@ -531,10 +552,10 @@ class Checks:
             self.suite.bank.start()
         ops = {r[0]: {"id": r[0], "type": r[1], "status": r[2], "amount": Decimal(r[3]), "parent": r[4] or None,
                       "order_id": r[5] or None, "reason": r[6] or None, "reference": r[7], "bank_id": r[8] or None,
-                      "refunded": Decimal(r[9])}
+                      "refunded": Decimal(r[9]), "two_stage": r[10] == "f", "captured": Decimal(r[11]) if r[11] else None}
                for r in db.psql("gateway", """SELECT id, type, status, amount, coalesce(parent_id::text, ''),
                     coalesce(order_id, ''), coalesce(reason, ''), acquirer_reference, coalesce(bank_transaction_id, ''),
-                    refunded_amount FROM operations""")}
+                    refunded_amount, capture, coalesce(captured_amount::text, '') FROM operations""")}
         events = db.psql("gateway", "SELECT id, coalesce(operation_id::text, ''), type, delivery_status FROM events")
         lag = db.psql("gateway", """SELECT coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at))::numeric, 1), 0),
                                             coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at))::numeric, 1), 0),
@@ -543,10 +564,17 @@ class Checks:
                                        FROM events WHERE delivered_at IS NOT NULL""")[0]
         ledger = self.ledger()
 
-        # 1. Every operation is in a final state.
+        # 1. Every operation is in a final state (or holds its amount for the merchant), and every
+        # answered capture or cancel ended its hold that way.
         for op in ops.values():
-            if op["status"] not in FINAL:
+            if op["status"] not in RESTING:
                 self.fail("final state", f"{op['type']} {op['id']} is still {op['status']}")
+        for req in self.load.requests:
+            if req.kind in ("capture", "cancel") and req.answered and req.answers[-1][0] == 200:
+                op = ops.get(req.answers[-1][1])
+                want = CHARGED if req.kind == "capture" else {"canceled"}
+                if op is None or op["status"] not in want:
+                    self.fail("final state", f"{req.kind} {req.key} answered 200, payment is {op and op['status']}")
 
         # 2. Every key maps to exactly one operation, and every answer of a key named the same one.
         by_key = defaultdict(list)
@@ -556,7 +584,7 @@ class Checks:
                 by_key[k].append(op["id"])
         for req in self.load.requests:
             made = by_key.get(req.key, [])
-            ids = {a[1] for a in req.answers if a[0] == 201}
+            ids = {a[1] for a in req.answers if a[0] in (200, 201)}
             if not req.answered:
                 last = req.answers[-1] if req.answers else "no answer at all"
                 self.fail("every key answered", f"key {req.key} ({req.kind}, {req.attempts} tries): last {last}")
@@ -564,36 +592,64 @@ class Checks:
                 self.fail("one operation per key", f"key {req.key} made {len(made)} operations: {made}")
             if len(ids) > 1:
                 self.fail("same answer per key", f"key {req.key} was answered with {sorted(ids)}")
+            if req.kind in ("capture", "cancel"):
+                continue  # they name the payment they ended, and make no operation
             if ids and made and ids != set(made):
                 self.fail("same answer per key", f"key {req.key} answered {ids} but made {made}")
             if req.answered and req.answers[-1][0] == 201 and not made:
                 self.fail("one operation per key", f"key {req.key} answered 201 but no operation exists")
 
-        # 3. The contract's one-to-one rule between the register and the operations.
+        # 3. The contract's one-to-one rule between the register and the operations: a one-stage
+        # payment is a debit; a two-stage one a hold of its amount, then a capture of its captured
+        # amount (charged) or a release (canceled); a payout a credit; a refund a refund.
         by_ref = {op["reference"]: op for op in ops.values()}
-        expected = {"ecom": "debit", "aft": "debit", "oct": "credit", "refund": "refund"}
+
+        def first_type(op):
+            if op["type"] in ("ecom", "aft"):
+                return "hold" if op["two_stage"] else "debit"
+            return {"oct": "credit", "refund": "refund"}[op["type"]]
+
         seen = set()
         for e in ledger:
             op = by_ref.get(e["reference"])
-            seen.add((e["reference"], e["type"]))
+            seen.add((e["reference"], e["type"], e["status"]))
             if op is None:
                 if e["status"] == "approved":
                     self.fail("register ↔ operations", f"bank {e['type']} {e['reference']} approved, unknown to the gateway")
                 continue
+            amount, t = Decimal(e["amount"]), e["type"]
             if e["status"] == "declined":
-                if op["status"] != "failed":
-                    self.fail("register ↔ operations", f"bank declined {e['type']} {e['reference']}, gateway says {op['status']}")
+                if t in ("capture", "release") or op["status"] != "failed":
+                    self.fail("register ↔ operations", f"bank declined {t} {e['reference']}, gateway says {op['status']}")
                 continue
-            if expected[op["type"]] != e["type"]:
-                self.fail("register ↔ operations", f"{e['reference']}: bank {e['type']} for a {op['type']}")
-            elif op["status"] not in ("succeeded", "partially_refunded", "refunded"):
-                self.fail("register ↔ operations",
-                          f"bank approved {e['type']} {e['reference']} ({e['amount']}), gateway says {op['status']}")
-            elif Decimal(e["amount"]) != op["amount"] or e["bank_transaction_id"] != op["bank_id"]:
-                self.fail("register ↔ operations", f"{e['reference']}: amount or bank id differ")
+            if t == first_type(op):
+                ok_status = op["status"] in (CHARGED | {"authorized", "canceled"} if t == "hold" else CHARGED)
+                if not ok_status:
+                    self.fail("register ↔ operations", f"bank approved {t} {e['reference']} ({amount}), gateway says {op['status']}")
+                elif amount != op["amount"] or e["bank_transaction_id"] != op["bank_id"]:
+                    self.fail("register ↔ operations", f"{e['reference']}: amount or bank id differ")
+            elif t == "capture" and op["two_stage"]:
+                if op["status"] not in CHARGED or amount != op["captured"]:
+                    self.fail("register ↔ operations",
+                              f"bank captured {amount} of {e['reference']}, gateway says {op['status']} {op['captured']}")
+            elif t == "release" and op["two_stage"]:
+                if op["status"] != "canceled":
+                    self.fail("register ↔ operations", f"bank released {e['reference']}, gateway says {op['status']}")
+            else:
+                self.fail("register ↔ operations", f"{e['reference']}: bank {t} for a {op['type']}")
         for op in ops.values():
-            if op["status"] in ("succeeded", "partially_refunded", "refunded") and (op["reference"], expected[op["type"]]) not in seen:
-                self.fail("register ↔ operations", f"gateway {op['type']} {op['id']} {op['status']}, not in the register")
+            want = []
+            if op["status"] in CHARGED:
+                want = ["hold", "capture"] if op["two_stage"] else [first_type(op)]
+            elif op["status"] == "authorized":
+                want = ["hold"]
+            elif op["status"] == "canceled":
+                want = ["hold", "release"]
+            for t in want:
+                if (op["reference"], t, "approved") not in seen:
+                    self.fail("register ↔ operations", f"gateway {op['type']} {op['id']} {op['status']}, no {t} in the register")
+            if op["two_stage"] and op["status"] in CHARGED and op["captured"] is None:
+                self.fail("register ↔ operations", f"payment {op['id']} {op['status']} without a captured amount")
 
         # 4. Refunds never exceed their payments.
         refunded = defaultdict(Decimal)
@@ -602,8 +658,8 @@ class Checks:
                 refunded[op["parent"]] += op["amount"]
         for pid, total in refunded.items():
             payment = ops[pid]
-            if total > payment["amount"]:
-                self.fail("refunds within payments", f"payment {pid}: refunds {total} > {payment['amount']}")
+            if total > (payment["captured"] or Decimal(0)):
+                self.fail("refunds within payments", f"payment {pid}: refunds {total} > captured {payment['captured']}")
             if payment["status"] in FINAL and payment["refunded"] != total:
                 self.fail("refunds within payments", f"payment {pid}: refunded_amount {payment['refunded']} ≠ {total}")
 
@@ -616,7 +672,10 @@ class Checks:
             if op["type"] in ("ecom", "aft"):
                 want = {"succeeded": {"payment.succeeded"}, "failed": {"payment.failed"},
                         "partially_refunded": {"payment.succeeded", "payment.refunded"},
-                        "refunded": {"payment.succeeded", "payment.refunded"}}.get(op["status"], set())
+                        "refunded": {"payment.succeeded", "payment.refunded"},
+                        "authorized": {"payment.authorized"}, "canceled": {"payment.canceled"}}.get(op["status"], set())
+                if op["two_stage"] and op["status"] != "failed":
+                    want = want | {"payment.authorized"}
             elif op["type"] == "oct":
                 want = {f"payout.{op['status']}"} if op["status"] in ("succeeded", "failed") else set()
             elif op["status"] in ("succeeded", "failed"):
@@ -635,6 +694,7 @@ class Checks:
         return {
             "scenario": self.suite.scenario,
             "requests": len(self.load.requests),
+            "requests_by_kind": dict(sorted(Counter(r.kind for r in self.load.requests).items())),
             "operations": len(ops),
             "by_kind": dict(sorted(counts.items())),
             "register_lines": len(ledger),
@@ -657,6 +717,7 @@ def print_report(r: dict) -> None:
           f"{r['register_lines']} register lines, {r['events']} events")
     print(f"    faults: {r['kills']} kill -9, {r['pg_restarts']} PostgreSQL restarts, {r['nodes']} node(s), "
           f"bank faults {r['bank_faults'] or 'none'}")
+    print("    requests: " + ", ".join(f"{k} {v}" for k, v in r.get("requests_by_kind", {}).items()))
     print("    operations: " + ", ".join(f"{k} {v}" for k, v in r["by_kind"].items()))
     lag = r["delivery_lag_s"]
     print(f"    notifications: {lag['attempts']} attempts; from event to delivery p50 {lag['p50']} s, "

@@ -7,9 +7,9 @@ use shared::dto::analytics::Analytics;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
-use shared::dto::transactions::{TransactionDetail, TransactionPage};
+use shared::dto::transactions::{CaptureRequest, TransactionDetail, TransactionPage};
 use shared::ids::{OperationId, OrganizationId};
-use shared::{ErrorBody, ErrorCode};
+use shared::{Amount, ErrorBody, ErrorCode};
 
 use crate::i18n;
 
@@ -107,6 +107,16 @@ pub async fn transactions(query: &str) -> Result<TransactionPage, ApiError> {
 
 pub async fn transaction(id: OperationId) -> Result<TransactionDetail, ApiError> {
     send(get(&format!("/transactions/{id}"))).await
+}
+
+/// «Списать»: all (no amount) or part of an authorized payment's hold.
+pub async fn capture(id: OperationId, amount: Option<Amount>) -> Result<TransactionDetail, ApiError> {
+    send(post(&format!("/transactions/{id}/capture"), &CaptureRequest { amount })).await
+}
+
+/// «Отменить»: releases an authorized payment's hold.
+pub async fn cancel(id: OperationId) -> Result<TransactionDetail, ApiError> {
+    send(post(&format!("/transactions/{id}/cancel"), &serde_json::json!({}))).await
 }
 
 pub async fn operation_events(id: OperationId) -> Result<Vec<EventView>, ApiError> {

@@ -143,6 +143,28 @@ pub mod transaction {
     pub const MANUAL: &str = "вручную";
     pub const NO_ANSWER: &str = "нет ответа";
     pub const DASH: &str = "—";
+    pub const CAPTURED: &str = "Списано";
+    pub const HOLD: &str = "Двухстадийный платёж";
+    pub const HOLD_NOTE: &str = "Сумма заблокирована на карте. Спишите её целиком или частично (один раз) — остаток блокировки будет снят, — или отмените платёж.";
+    pub const HOLD_EXPIRES: &str = "Блокировка снимется автоматически";
+    pub const CAPTURE_AMOUNT: &str = "Сумма списания, ₽";
+    pub const CAPTURE: &str = "Списать";
+    pub const CAPTURING: &str = "Списываем…";
+    pub const CANCEL: &str = "Отменить";
+    pub const CANCELING: &str = "Отменяем…";
+    pub const CANCEL_CONFIRM: &str = "Отменить платёж и снять блокировку суммы на карте?";
+    pub const BAD_AMOUNT: &str = "Укажите сумму больше нуля, например 1500,00.";
+
+    /// Why a capture or a cancel was refused, for people.
+    pub fn hold_error(code: Option<shared::ErrorCode>) -> Option<&'static str> {
+        use shared::ErrorCode::*;
+        match code? {
+            CaptureExceedsAuthorization => Some("Сумма списания больше заблокированной суммы."),
+            InvalidState => Some("Платёж уже не ожидает списания — обновите страницу."),
+            InvalidRequest => Some("Проверьте сумму списания."),
+            _ => None,
+        }
+    }
 }
 
 pub mod organizations {

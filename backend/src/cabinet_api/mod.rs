@@ -22,6 +22,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/reports/transactions.xlsx", web::get().to(reports::transactions_xlsx))
         .route("/transactions", web::get().to(transactions::list))
         .route("/transactions/{id}", web::get().to(transactions::get))
+        .route("/transactions/{id}/capture", web::post().to(transactions::capture))
+        .route("/transactions/{id}/cancel", web::post().to(transactions::cancel))
         .route("/operations/{id}/events", web::get().to(events::of_operation))
         .route("/events/{id}/resend", web::post().to(events::resend))
         .configure(admin::config);

@@ -1,15 +1,17 @@
 //! «Список транзакций» and one transaction. Filtering and paging run on the server; partners
 //! see their organizations' operations only, and anything else is 404.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use shared::dto::transactions::{TransactionDetail, TransactionPage};
-use shared::ids::OperationId;
+use shared::dto::transactions::{CaptureRequest, TransactionDetail, TransactionPage};
+use shared::ids::{OperationId, OrganizationId};
 
 use super::params::{self, invalid};
-use crate::auth::extract::CabinetUser;
+use crate::auth::extract::{CabinetUser, client_ip};
+use crate::auth::extract::SessionUser as Session;
 use crate::db::{self, transactions::Filter};
 use crate::error::ApiError;
+use crate::operations::holds::{self, By};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -72,7 +74,54 @@ pub async fn get(
     CabinetUser(s): CabinetUser,
     id: web::Path<OperationId>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(detail(&state, &s, id.into_inner()).await?))
+}
+
+/// «Списать»: captures all or part of an authorized payment's hold, with the same rights as
+/// seeing it (staff, or a member of its organization). Guarded by the payment's status, so a
+/// double click or a race with «Отменить» or the expiry ends the hold once. Answers the
+/// transaction as it now stands.
+pub async fn capture(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<OperationId>,
+    body: web::Json<CaptureRequest>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let amount = body.into_inner().amount;
+    if amount.is_some_and(|a| a.is_zero()) {
+        return Err(invalid("amount", "the amount must be greater than 0"));
+    }
+    let org = payment_in_scope(&state, &s, id).await?;
+    let by = By::User { id: s.user.id, ip: client_ip(&req) };
+    holds::capture(&state, org, id, amount, by).await?;
+    Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
+}
+
+/// «Отменить»: releases an authorized payment's hold (see [`capture`]).
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<OperationId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let org = payment_in_scope(&state, &s, id).await?;
+    holds::cancel(&state, org, id, By::User { id: s.user.id, ip: client_ip(&req) }).await?;
+    Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
+}
+
+/// The organization of a payment the user may see; anything else is 404.
+async fn payment_in_scope(state: &AppState, s: &Session, id: OperationId) -> Result<OrganizationId, ApiError> {
+    let op = db::operations::find(&state.db, id).await?.filter(|op| op.kind.is_payment()).ok_or_else(ApiError::not_found)?;
+    if !db::organizations::in_scope(&state.db, s.scope(), op.organization_id).await? {
+        return Err(ApiError::not_found());
+    }
+    Ok(op.organization_id)
+}
+
+async fn detail(state: &AppState, s: &Session, id: OperationId) -> Result<TransactionDetail, ApiError> {
     let mut tx = db::transactions::in_zone(&state.db, &s.user.time_zone).await?;
     let d = db::transactions::detail(&mut tx, s.scope(), id).await?.ok_or_else(ApiError::not_found)?;
     let parent = match d.parent_id {
@@ -82,7 +131,7 @@ pub async fn get(
     let refunds = db::transactions::related(&mut tx, id, false).await?;
     let timeline = db::transactions::timeline(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(TransactionDetail {
+    Ok(TransactionDetail {
         row: d.row,
         refunded_amount: d.refunded_amount,
         description: d.description,
@@ -92,8 +141,10 @@ pub async fn get(
         bank_name: d.bank_name,
         bank_transaction_id: d.bank_transaction_id,
         recurring: d.recurring,
+        captured_amount: d.captured_amount,
+        hold_expires: d.hold_expires,
         parent,
         refunds,
         timeline,
-    }))
+    })
 }

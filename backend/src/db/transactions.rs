@@ -157,6 +157,8 @@ pub struct DetailRow {
     pub bank_transaction_id: Option<String>,
     pub recurring: bool,
     pub parent_id: Option<OperationId>,
+    pub captured_amount: Option<Amount>,
+    pub hold_expires: Option<LocalTime>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -170,6 +172,10 @@ struct Extra {
     bank_transaction_id: Option<String>,
     recurring: bool,
     parent_id: Option<OperationId>,
+    captured_amount: Option<Amount>,
+    hold_expires_at: Option<OffsetDateTime>,
+    hold_expires_local: Option<String>,
+    hold_expires_offset: Option<String>,
 }
 
 pub async fn detail(
@@ -191,7 +197,9 @@ pub async fn detail(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let extra: Extra = sqlx::query_as(
-        "SELECT refunded_amount, description, reason, card_holder, card_brand, bank_name, bank_transaction_id, recurring, parent_id
+        "SELECT refunded_amount, description, reason, card_holder, card_brand, bank_name, bank_transaction_id, recurring, parent_id,
+                captured_amount, hold_expires_at, to_char(hold_expires_at, 'DD.MM.YYYY HH24:MI') AS hold_expires_local,
+                to_char(hold_expires_at, 'TZH:TZM') AS hold_expires_offset
            FROM operations WHERE id = $1",
     )
     .bind(id)
@@ -208,6 +216,11 @@ pub async fn detail(
         bank_transaction_id: extra.bank_transaction_id,
         recurring: extra.recurring,
         parent_id: extra.parent_id,
+        captured_amount: extra.captured_amount,
+        hold_expires: match (extra.hold_expires_at, extra.hold_expires_local, extra.hold_expires_offset) {
+            (Some(at), Some(l), Some(o)) => Some(local(at, l, o)),
+            _ => None,
+        },
     }))
 }
 

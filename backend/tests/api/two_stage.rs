@@ -355,3 +355,44 @@ async fn each_new_event_is_signed_as_the_standard_webhooks_library_verifies() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_cabinet_captures_and_cancels_for_those_who_see_the_payment() {
+    let app = spawn_app().await;
+    let (org, m) = app.merchant_of_new_org().await;
+    let partner = app.cabinet(&app.create_user(shared::Role::Partner, &[org]).await).await;
+    let other_org = app.create_organization("ООО Другая").await;
+    let stranger = app.cabinet(&app.create_user(shared::Role::Partner, &[other_org]).await).await;
+
+    let pid = id(&hold(&m, &unique_card(), "10000.00").await);
+    let detail = json(partner.get(&format!("/transactions/{pid}")).await).await;
+    assert_eq!(detail["status"], "authorized");
+    assert!(detail["captured_amount"].is_null() && detail["hold_expires"]["local"].is_string(), "{detail}");
+    assert_error(stranger.post(&format!("/transactions/{pid}/capture"), j!({})).await, 404, "not_found").await;
+    assert_error(stranger.post(&format!("/transactions/{pid}/cancel"), j!({})).await, 404, "not_found").await;
+    assert_error(
+        partner.post(&format!("/transactions/{pid}/capture"), j!({"amount": "10000.01"})).await,
+        422,
+        "capture_exceeds_authorization",
+    )
+    .await;
+    let res = partner.post(&format!("/transactions/{pid}/capture"), j!({"amount": "2500.50"})).await;
+    assert_eq!(res.status(), 200);
+    let done = json(res).await;
+    assert_eq!((done["status"].as_str(), done["captured_amount"].as_str()), (Some("succeeded"), Some("2500.50")));
+    assert!(done["hold_expires"].is_null());
+    assert_error(partner.post(&format!("/transactions/{pid}/cancel"), j!({})).await, 422, "invalid_state").await;
+
+    let second = id(&hold(&m, &unique_card(), "100.00").await);
+    let res = app.admin().await.post(&format!("/transactions/{second}/cancel"), j!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(json(res).await["status"], "canceled");
+    let actors: Vec<(String, Option<uuid::Uuid>)> = sqlx::query_as(
+        "SELECT action, actor_user_id FROM audit_log WHERE action IN ('payment.capture', 'payment.cancel') ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("audit");
+    assert_eq!(actors.len(), 2);
+    assert!(actors.iter().all(|(_, user)| user.is_some()), "the cabinet's steps name their user");
+}

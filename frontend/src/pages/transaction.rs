@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::OperationType;
+use shared::{OperationStatus, OperationType};
 use shared::dto::events::EventView;
 use shared::dto::transactions::{LocalTime, RelatedOperation, TransactionDetail};
 use shared::ids::OperationId;
@@ -58,7 +58,7 @@ pub fn TransactionPage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || detail.get().map(|res| match res {
                     Err(e) => view! { <div class="card"><ErrorState message=e.user_message() /></div> }.into_any(),
-                    Ok(d) => view! { <Detail d=d events=events /> }.into_any(),
+                    Ok(d) => view! { <Detail d=d events=events reload=Callback::new(move |()| { detail.refetch(); events.refetch(); }) /> }.into_any(),
                 })}
             </Suspense>
         </section>
@@ -66,8 +66,13 @@ pub fn TransactionPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: TransactionDetail, events: LocalResource<Result<Vec<EventView>, api::ApiError>>) -> impl IntoView {
+fn Detail(
+    d: TransactionDetail,
+    events: LocalResource<Result<Vec<EventView>, api::ApiError>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let r = &d.row;
+    let holding = (r.status == OperationStatus::Authorized).then(|| view! { <HoldActions d=d.clone() reload=reload /> });
     let card_label = if r.kind == OperationType::Oct { t::CARD_CREDIT } else { t::CARD };
     let failed_reason = r.error_code.as_deref().map(list::error);
     view! {
@@ -78,6 +83,7 @@ fn Detail(d: TransactionDetail, events: LocalResource<Result<Vec<EventView>, api
                     <dt>{t::CREATED}</dt><dd data-testid="created">{when(&r.created)}</dd>
                     <dt>{t::TYPE}</dt><dd>{list::kind(r.kind)}{d.recurring.then(|| format!(" · {}", t::RECURRING))}</dd>
                     <dt>{t::AMOUNT}</dt><dd>{format::money(&r.amount)}</dd>
+                    {d.captured_amount.filter(|c| *c != r.amount).map(|c| view! { <dt>{t::CAPTURED}</dt><dd data-testid="captured">{format::money(&c)}</dd> })}
                     <dt>{t::FEE}</dt><dd data-testid="fee">{format::money(&r.fee)}</dd>
                     {(!d.refunded_amount.is_zero()).then(|| view! { <dt>{t::REFUNDED}</dt><dd>{format::money(&d.refunded_amount)}</dd> })}
                     <dt>{t::ORGANIZATION}</dt><dd>{r.organization_name.clone()}</dd>
@@ -99,6 +105,7 @@ fn Detail(d: TransactionDetail, events: LocalResource<Result<Vec<EventView>, api
                 </dl>
             </div>
         </div>
+        {holding}
         {d.parent.clone().map(|p| view! { <div class="card"><h2>{t::PARENT}</h2>{related_table(vec![p])}</div> })}
         {(!d.refunds.is_empty()).then(|| view! { <div class="card"><h2>{t::REFUNDS}</h2>{related_table(d.refunds.clone())}</div> })}
         <div class="card">
@@ -119,6 +126,65 @@ fn Detail(d: TransactionDetail, events: LocalResource<Result<Vec<EventView>, api
                     Ok(list) => list.into_iter().map(|e| view! { <EventBlock e=e events=events /> }).collect_view().into_any(),
                 })}
             </Suspense>
+        </div>
+    }
+}
+
+/// «Списать» (all or part, once) and «Отменить» on an authorized payment.
+#[component]
+fn HoldActions(d: TransactionDetail, reload: Callback<()>) -> impl IntoView {
+    let id = d.row.id;
+    let full = d.row.amount;
+    let amount = RwSignal::new(full.to_string().replace('.', ","));
+    let pending = RwSignal::new(None::<&'static str>);
+    let error = RwSignal::new(None::<String>);
+    let finish = move |res: Result<TransactionDetail, api::ApiError>| {
+        pending.set(None);
+        match res {
+            Ok(_) => reload.run(()),
+            Err(e) => error.set(Some(t::hold_error(e.code()).map(str::to_owned).unwrap_or_else(|| e.user_message()))),
+        }
+    };
+    let capture = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed: String = amount.get().chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
+        let Some(value) = shared::Amount::parse(&typed).ok().filter(|a| !a.is_zero()) else {
+            error.set(Some(t::BAD_AMOUNT.to_owned()));
+            return;
+        };
+        error.set(None);
+        pending.set(Some(t::CAPTURING));
+        let part = (value != full).then_some(value);
+        spawn_local(async move { finish(api::capture(id, part).await) });
+    };
+    let cancel = move |_| {
+        let confirmed = window().confirm_with_message(t::CANCEL_CONFIRM).unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        error.set(None);
+        pending.set(Some(t::CANCELING));
+        spawn_local(async move { finish(api::cancel(id).await) });
+    };
+    view! {
+        <div class="card hold" data-testid="hold">
+            <h2>{t::HOLD}</h2>
+            <p class="muted">{t::HOLD_NOTE}</p>
+            {d.hold_expires.map(|at| view! { <p class="muted">{t::HOLD_EXPIRES}": "{when(&at)}</p> })}
+            <form class="hold-form" on:submit=capture novalidate>
+                <label>
+                    <span>{t::CAPTURE_AMOUNT}</span>
+                    <input type="text" inputmode="decimal" name="amount" bind:value=amount
+                        aria-invalid=move || error.get().is_some().to_string() />
+                </label>
+                <button type="submit" class="button primary" disabled=move || pending.get().is_some()>
+                    {move || if pending.get() == Some(t::CAPTURING) { t::CAPTURING } else { t::CAPTURE }}
+                </button>
+                <button type="button" class="button" disabled=move || pending.get().is_some() on:click=cancel>
+                    {move || if pending.get() == Some(t::CANCELING) { t::CANCELING } else { t::CANCEL }}
+                </button>
+            </form>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </div>
     }
 }

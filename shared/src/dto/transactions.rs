@@ -81,7 +81,19 @@ pub struct TransactionDetail {
     pub bank_name: Option<String>,
     pub bank_transaction_id: Option<String>,
     pub recurring: bool,
+    /// What a payment took from the card (null until then).
+    pub captured_amount: Option<Amount>,
+    /// A two-stage payment's hold: when it is released unless captured (`authorized` only).
+    pub hold_expires: Option<LocalTime>,
     pub parent: Option<RelatedOperation>,
     pub refunds: Vec<RelatedOperation>,
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// «Списать» in the cabinet: all (no amount) or part of an authorized payment's hold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureRequest {
+    #[serde(default)]
+    pub amount: Option<Amount>,
 }
