@@ -300,6 +300,10 @@ impl Settings {
         {
             return Err("security.jwt_secret must be at least 32 bytes".into());
         }
+        // Card schemes keep an e-commerce authorization for days, not months.
+        if !(1..=30).contains(&self.payments.hold_days) {
+            return Err("payments.hold_days must be 1-30".into());
+        }
         if self.environment == RunMode::Production {
             if self.security.jwt_secret.is_none()
                 || self.security.card_encryption_key.is_none()

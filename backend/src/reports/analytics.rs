@@ -24,7 +24,8 @@ pub struct Group {
     pub fees: Decimal,
 }
 
-/// Executed: what counts toward volume.
+/// Executed: what counts toward volume (a hold, `authorized`, is not volume until captured; the
+/// volume of a captured payment is what was captured).
 pub fn executed(status: S) -> bool {
     matches!(status, S::Succeeded | S::PartiallyRefunded | S::Refunded)
 }
@@ -91,7 +92,7 @@ pub async fn scan(
     } else {
         QueryBuilder::new(format!(
             "SELECT date_trunc('{unit}', o.created_at)::date AS bucket, o.type, o.status, count(*) AS count,
-                    coalesce(sum(o.amount), 0) AS amount, coalesce(sum(o.fee), 0) AS fees
+                    coalesce(sum(coalesce(o.captured_amount, o.amount)), 0) AS amount, coalesce(sum(o.fee), 0) AS fees
                FROM operations o WHERE o.created_at >= "
         ))
     };

@@ -396,3 +396,35 @@ async fn the_cabinet_captures_and_cancels_for_those_who_see_the_payment() {
     assert_eq!(actors.len(), 2);
     assert!(actors.iter().all(|(_, user)| user.is_some()), "the cabinet's steps name their user");
 }
+
+#[tokio::test]
+async fn reports_count_a_hold_as_no_volume_and_a_capture_as_what_was_taken() {
+    let app = spawn_app().await;
+    let (org, m) = app.merchant_of_new_org().await;
+    hold(&m, &unique_card(), "10000.00").await;
+    let captured = id(&hold(&m, &unique_card(), "10000.00").await);
+    m.post(&format!("/payments/{captured}/capture"), j!({"amount": "6000.00"})).await;
+    let canceled = id(&hold(&m, &unique_card(), "500.00").await);
+    m.post(&format!("/payments/{canceled}/cancel"), j!({})).await;
+    let cab = app.cabinet(&app.create_user(shared::Role::Partner, &[org]).await).await;
+    for zone in ["Europe/Moscow", "Asia/Kolkata"] {
+        // Moscow reads the hourly totals; a half-hour zone reads the operations themselves.
+        sqlx::query("UPDATE users SET time_zone = $1").bind(zone).execute(&app.db).await.expect("zone");
+        let nov = json(cab.get("/reports/analytics?period=month&date=2026-11-15").await).await;
+        let cards = &nov["cards"];
+        assert_eq!(
+            (cards["volume"].as_str(), cards["fees"].as_str(), cards["count"].as_u64()),
+            (Some("6000.00"), Some("69.00"), Some(1)),
+            "{zone}: {cards}"
+        );
+        let slices: Vec<(String, u64, String)> = nov["by_status"]
+            .as_array()
+            .expect("by_status")
+            .iter()
+            .map(|s| (s["status"].as_str().unwrap_or("").to_owned(), s["count"].as_u64().unwrap_or(0), s["amount"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        for want in [("authorized", 1, "10000.00"), ("canceled", 1, "500.00"), ("succeeded", 1, "6000.00")] {
+            assert!(slices.contains(&(want.0.to_owned(), want.1, want.2.to_owned())), "{zone}: {slices:?}");
+        }
+    }
+}
