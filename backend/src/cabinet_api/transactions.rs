@@ -7,8 +7,8 @@ use shared::dto::transactions::{CaptureRequest, TransactionDetail, TransactionPa
 use shared::ids::{OperationId, OrganizationId};
 
 use super::params::{self, invalid};
-use crate::auth::extract::{CabinetUser, client_ip};
 use crate::auth::extract::SessionUser as Session;
+use crate::auth::extract::{CabinetUser, client_ip};
 use crate::db::{self, transactions::Filter};
 use crate::error::ApiError;
 use crate::operations::holds::{self, By};
@@ -114,7 +114,8 @@ pub async fn cancel(
 
 /// The organization of a payment the user may see; anything else is 404.
 async fn payment_in_scope(state: &AppState, s: &Session, id: OperationId) -> Result<OrganizationId, ApiError> {
-    let op = db::operations::find(&state.db, id).await?.filter(|op| op.kind.is_payment()).ok_or_else(ApiError::not_found)?;
+    let op =
+        db::operations::find(&state.db, id).await?.filter(|op| op.kind.is_payment()).ok_or_else(ApiError::not_found)?;
     if !db::organizations::in_scope(&state.db, s.scope(), op.organization_id).await? {
         return Err(ApiError::not_found());
     }

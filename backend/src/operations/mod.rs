@@ -221,3 +221,26 @@ pub fn outcome_or_pending(result: anyhow::Result<Outcome>) -> Outcome {
         Outcome::Pending
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_a_transition_announces_can_be_listed_and_filtered() {
+        let mut announced = std::collections::BTreeSet::new();
+        for kind in T::ALL {
+            for to in S::ALL {
+                if let Some(event) = event_type(*kind, *to) {
+                    assert!(crate::payment_api::events::TYPES.contains(&event), "{event} is not a listed type");
+                    announced.insert(event);
+                }
+            }
+        }
+        let listed: std::collections::BTreeSet<_> = crate::payment_api::events::TYPES.into_iter().collect();
+        assert_eq!(announced, listed, "each listed type is announced by some transition");
+        assert_eq!(event_type(T::Ecom, S::Authorized), Some("payment.authorized"));
+        assert_eq!(event_type(T::Aft, S::Canceled), Some("payment.canceled"));
+        assert_eq!(event_type(T::Oct, S::Authorized), None);
+    }
+}

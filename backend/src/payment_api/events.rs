@@ -16,8 +16,10 @@ use crate::state::AppState;
 /// How far back the event log reaches.
 pub const RETENTION_DAYS: i64 = 30;
 
-pub const TYPES: [&str; 8] = [
+pub const TYPES: [&str; 10] = [
     "payment.authentication_required",
+    "payment.authorized",
+    "payment.canceled",
     "payment.succeeded",
     "payment.failed",
     "payment.refunded",

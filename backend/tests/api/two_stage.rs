@@ -345,6 +345,9 @@ async fn each_new_event_is_signed_as_the_standard_webhooks_library_verifies() {
         }
     }
     seen.sort_by(|a, b| a.0.cmp(&b.0));
+    let listed = json(m.get("/events?type=payment.canceled").await).await;
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed["data"][0]["data"]["id"], canceled.as_str());
     assert_eq!(
         seen,
         [
@@ -421,7 +424,13 @@ async fn reports_count_a_hold_as_no_volume_and_a_capture_as_what_was_taken() {
             .as_array()
             .expect("by_status")
             .iter()
-            .map(|s| (s["status"].as_str().unwrap_or("").to_owned(), s["count"].as_u64().unwrap_or(0), s["amount"].as_str().unwrap_or("").to_owned()))
+            .map(|s| {
+                (
+                    s["status"].as_str().unwrap_or("").to_owned(),
+                    s["count"].as_u64().unwrap_or(0),
+                    s["amount"].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect();
         for want in [("authorized", 1, "10000.00"), ("canceled", 1, "500.00"), ("succeeded", 1, "6000.00")] {
             assert!(slices.contains(&(want.0.to_owned(), want.1, want.2.to_owned())), "{zone}: {slices:?}");

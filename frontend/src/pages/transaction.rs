@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::{OperationStatus, OperationType};
 use shared::dto::events::EventView;
 use shared::dto::transactions::{LocalTime, RelatedOperation, TransactionDetail};
 use shared::ids::OperationId;
+use shared::{OperationStatus, OperationType};
 
 use crate::api;
 use crate::components::icons::Icon;
@@ -72,7 +72,8 @@ fn Detail(
     reload: Callback<()>,
 ) -> impl IntoView {
     let r = &d.row;
-    let holding = (r.status == OperationStatus::Authorized).then(|| view! { <HoldActions d=d.clone() reload=reload /> });
+    let holding =
+        (r.status == OperationStatus::Authorized).then(|| view! { <HoldActions d=d.clone() reload=reload /> });
     let card_label = if r.kind == OperationType::Oct { t::CARD_CREDIT } else { t::CARD };
     let failed_reason = r.error_code.as_deref().map(list::error);
     view! {
@@ -147,7 +148,8 @@ fn HoldActions(d: TransactionDetail, reload: Callback<()>) -> impl IntoView {
     };
     let capture = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let typed: String = amount.get().chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
+        let typed: String =
+            amount.get().chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
         let Some(value) = shared::Amount::parse(&typed).ok().filter(|a| !a.is_zero()) else {
             error.set(Some(t::BAD_AMOUNT.to_owned()));
             return;
