@@ -575,6 +575,8 @@ class Checks:
                 want = CHARGED if req.kind == "capture" else {"canceled"}
                 if op is None or op["status"] not in want:
                     self.fail("final state", f"{req.kind} {req.key} answered 200, payment is {op and op['status']}")
+                elif req.kind == "capture" and req.body.get("amount") and op["captured"] != Decimal(req.body["amount"]):
+                    self.fail("final state", f"capture {req.key} asked {req.body['amount']}, captured {op['captured']}")
 
         # 2. Every key maps to exactly one operation, and every answer of a key named the same one.
         by_key = defaultdict(list)
@@ -619,7 +621,10 @@ class Checks:
                 continue
             amount, t = Decimal(e["amount"]), e["type"]
             if e["status"] == "declined":
-                if t in ("capture", "release") or op["status"] != "failed":
+                # A declined capture ends in the hold's release (the payment canceled); a release
+                # is never declined; any other decline is a failed operation.
+                want = {"capture": "canceled", "release": None}.get(t, "failed")
+                if op["status"] != want:
                     self.fail("register ↔ operations", f"bank declined {t} {e['reference']}, gateway says {op['status']}")
                 continue
             if t == first_type(op):
@@ -676,6 +681,9 @@ class Checks:
                         "authorized": {"payment.authorized"}, "canceled": {"payment.canceled"}}.get(op["status"], set())
                 if op["two_stage"] and op["status"] != "failed":
                     want = want | {"payment.authorized"}
+                unexpected = {"payment.authorized", "payment.canceled"} & kinds[op["id"]]
+                if not op["two_stage"] and unexpected:
+                    self.fail("every final state announced", f"one-stage {op['id']} announced {sorted(unexpected)}")
             elif op["type"] == "oct":
                 want = {f"payout.{op['status']}"} if op["status"] in ("succeeded", "failed") else set()
             elif op["status"] in ("succeeded", "failed"):

@@ -1,14 +1,15 @@
 //! «Список транзакций» and one transaction. Filtering and paging run on the server; partners
 //! see their organizations' operations only, and anything else is 404.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use shared::dto::transactions::{CaptureRequest, TransactionDetail, TransactionPage};
 use shared::ids::{OperationId, OrganizationId};
+use shared::{ErrorCode, OrganizationStatus};
 
 use super::params::{self, invalid};
+use crate::auth::extract::CabinetUser;
 use crate::auth::extract::SessionUser as Session;
-use crate::auth::extract::{CabinetUser, client_ip};
 use crate::db::{self, transactions::Filter};
 use crate::error::ApiError;
 use crate::operations::holds::{self, By};
@@ -82,7 +83,6 @@ pub async fn get(
 /// double click or a race with «Отменить» or the expiry ends the hold once. Answers the
 /// transaction as it now stands.
 pub async fn capture(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CabinetUser(s): CabinetUser,
     id: web::Path<OperationId>,
@@ -94,21 +94,29 @@ pub async fn capture(
         return Err(invalid("amount", "the amount must be greater than 0"));
     }
     let org = payment_in_scope(&state, &s, id).await?;
-    let by = By::User { id: s.user.id, ip: client_ip(&req) };
-    holds::capture(&state, org, id, amount, by).await?;
+    // A blocked organization takes no money, as the payment API answers it; releasing a hold
+    // («Отменить») stays open to it, since it only gives the payer's money back.
+    let status: OrganizationStatus =
+        sqlx::query_scalar("SELECT status FROM organizations WHERE id = $1").bind(org).fetch_one(&state.db).await?;
+    if status == OrganizationStatus::Blocked {
+        return Err(ApiError::new(
+            ErrorCode::OrganizationBlocked,
+            "The organization is blocked. Contact your manager.",
+        ));
+    }
+    holds::capture(&state, org, id, amount, By::User { id: s.user.id, ip: s.ip }).await?;
     Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
 }
 
 /// «Отменить»: releases an authorized payment's hold (see [`capture`]).
 pub async fn cancel(
-    req: HttpRequest,
     state: web::Data<AppState>,
     CabinetUser(s): CabinetUser,
     id: web::Path<OperationId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let org = payment_in_scope(&state, &s, id).await?;
-    holds::cancel(&state, org, id, By::User { id: s.user.id, ip: client_ip(&req) }).await?;
+    holds::cancel(&state, org, id, By::User { id: s.user.id, ip: s.ip }).await?;
     Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
 }
 

@@ -72,10 +72,21 @@ pub enum HoldStep {
 }
 
 impl OperationRow {
+    /// What a payment took from the card: null until it is charged. A one-stage payment charged
+    /// before captured amounts were stored took its whole amount.
+    pub fn captured(&self) -> Option<Amount> {
+        let charged = self.kind.is_payment()
+            && matches!(
+                self.status,
+                OperationStatus::Succeeded | OperationStatus::PartiallyRefunded | OperationStatus::Refunded
+            );
+        self.captured_amount.or((charged && self.capture).then_some(self.amount))
+    }
+
     /// What the remaining refunds may still return: the captured amount less what is refunded
     /// or reserved.
     pub fn refundable(&self) -> Amount {
-        self.captured_amount.and_then(|c| c.checked_sub(self.refunded_amount)).unwrap_or(Amount::ZERO)
+        self.captured().and_then(|c| c.checked_sub(self.refunded_amount)).unwrap_or(Amount::ZERO)
     }
 }
 

@@ -198,9 +198,10 @@ pub async fn detail(
     let Some(row) = row else { return Ok(None) };
     let extra: Extra = sqlx::query_as(
         "SELECT refunded_amount, description, reason, card_holder, card_brand, bank_name, bank_transaction_id, recurring, parent_id,
-                captured_amount, hold_expires_at, to_char(hold_expires_at, 'DD.MM.YYYY HH24:MI') AS hold_expires_local,
-                to_char(hold_expires_at, 'TZH:TZM') AS hold_expires_offset
-           FROM operations WHERE id = $1",
+                captured_amount, h.at AS hold_expires_at, to_char(h.at, 'DD.MM.YYYY HH24:MI') AS hold_expires_local,
+                to_char(h.at, 'TZH:TZM') AS hold_expires_offset
+           FROM operations, LATERAL (SELECT CASE WHEN status = 'authorized' THEN hold_expires_at END AS at) h
+          WHERE id = $1",
     )
     .bind(id)
     .fetch_one(&mut **tx)

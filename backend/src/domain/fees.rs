@@ -11,8 +11,8 @@ pub struct Tariff {
     pub min_fee: Amount,
 }
 
-/// A fee split into the bank's part and the service's part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A fee split into the bank's part and the service's part (zero by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fee {
     pub total: Amount,
     pub bank: Amount,

@@ -10,14 +10,15 @@
 //! the commit leaves the step to the settlement worker, which asks the bank by (reference, step)
 //! and sends a step the bank never received again: the bank books each (reference, type) once.
 
+use futures_util::StreamExt;
 use shared::ids::{OperationId, OrganizationId, UserId};
 use shared::{Amount, ErrorCode, OperationStatus as S, OperationType as T};
 use sqlx::{Postgres, Transaction};
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use super::claim::Claim;
 use super::{apply_outcome, first_check, move_to, outcome_or_pending};
-use crate::acquirer::Outcome;
+use crate::acquirer::{BookingKind, Outcome};
 use crate::db::operations::{self, Change, HoldStep, OperationRow};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -28,8 +29,8 @@ pub enum By<'a> {
     Api(&'a Claim),
     /// A cabinet user (their transitions are guarded by the status, not by a key).
     User { id: UserId, ip: Option<std::net::IpAddr> },
-    /// The expiry worker.
-    Expiry,
+    /// The expiry worker, which claimed the hold by moving its expiry to this lease.
+    Expiry { claimed: OffsetDateTime },
 }
 
 /// `POST /payments/{id}/capture`: takes `amount` (all of the hold when omitted) of an
@@ -68,7 +69,9 @@ async fn end(
         return Err(ApiError::not_found());
     }
     let row = operations::lock(&mut tx, id).await?.ok_or_else(ApiError::not_found)?;
-    if row.status != S::Authorized {
+    // The expiry releases only a hold it still holds the claim of.
+    let expired_claim_lost = matches!(by, By::Expiry { claimed } if row.hold_expires_at != Some(claimed));
+    if row.status != S::Authorized || expired_claim_lost {
         let verb = if step == HoldStep::Capture { "captured" } else { "canceled" };
         return Err(ApiError::new(
             ErrorCode::InvalidState,
@@ -102,14 +105,22 @@ async fn end(
             audit(&mut tx, &row, action, Some(user), ip, details).await?;
             None
         }
-        By::Expiry => {
+        By::Expiry { .. } => {
             audit(&mut tx, &row, "payment.hold_expired", None, None, details).await?;
             None
         }
     };
     tx.commit().await?;
     let outcome = outcome_or_pending(send(state, &row).await);
-    Ok(apply_outcome(state, id, outcome, claim).await?)
+    Ok(apply_outcome(state, id, step_booking(step), outcome, claim).await?)
+}
+
+/// The booking a hold's step makes at the bank.
+pub fn step_booking(step: HoldStep) -> BookingKind {
+    match step {
+        HoldStep::Capture => BookingKind::Capture,
+        HoldStep::Release => BookingKind::Release,
+    }
 }
 
 async fn audit(
@@ -190,20 +201,48 @@ pub async fn apply_step(
             move_to(state, tx, &row, S::Succeeded, change).await
         }
         (HoldStep::Release, Outcome::Approved { .. }) => {
-            move_to(state, tx, &row, S::Canceled, Change { executed_at: Some(now), ..Default::default() }).await
+            // A release after a declined capture keeps the capture's decline as the reason.
+            let error = row.error_code.clone().zip(row.error_message.clone());
+            move_to(state, tx, &row, S::Canceled, Change { error, executed_at: Some(now), ..Default::default() }).await
         }
         // The bank had released the hold already: nothing can be captured any more.
-        (HoldStep::Capture, Outcome::Declined { code, .. }) if code == "authorization_released" => {
-            move_to(state, tx, &row, S::Canceled, Change { executed_at: Some(now), ..Default::default() }).await
+        (HoldStep::Capture, Outcome::Declined { code, message }) if code == "authorization_released" => {
+            let change = Change { error: Some((code, message)), executed_at: Some(now), ..Default::default() };
+            move_to(state, tx, &row, S::Canceled, change).await
         }
-        (_, Outcome::Declined { code, message }) => {
-            // The hold stands as it was; the merchant (or the expiry, a day later) decides again.
-            tracing::error!(operation = %row.id, ?step, %code, %message, "the bank declined a hold's step");
-            let expires = match step {
-                HoldStep::Capture => row.hold_expires_at,
-                HoldStep::Release => Some(now + Duration::days(1)),
-            };
-            move_to(state, tx, &row, S::Authorized, Change { hold_expires_at: expires, ..Default::default() }).await
+        // The bank books each (reference, type) once, a decline too: this hold can never be
+        // captured now. Release it (the settlement worker sends the release at once), so the
+        // card is not left blocked; the payment ends `canceled`, and keeps why.
+        (HoldStep::Capture, Outcome::Declined { code, message }) => {
+            tracing::error!(operation = %row.id, %code, %message, "the bank declined a capture; releasing the hold");
+            sqlx::query(
+                "UPDATE operations SET hold_step = 'release', hold_step_amount = NULL, error_code = $2, error_message = $3,
+                        next_settle_at = $4, updated_at = $4 WHERE id = $1",
+            )
+            .bind(row.id)
+            .bind(&code)
+            .bind(format!("The bank declined the capture: {message}"))
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(operations::lock(tx, row.id).await?.ok_or_else(|| anyhow::anyhow!("operation vanished"))?)
+        }
+        // A release the bank refuses (its hold is gone or was captured behind our back) cannot
+        // be settled by the code: the payment waits in `processing` for a person, asked about
+        // again hourly, and the log says why.
+        (HoldStep::Release, Outcome::Declined { code, message }) => {
+            tracing::error!(operation = %row.id, %code, %message, "the bank declined a release; the payment needs a person");
+            sqlx::query(
+                "UPDATE operations SET error_code = $2, error_message = $3, next_settle_at = $4, updated_at = $5 WHERE id = $1",
+            )
+            .bind(row.id)
+            .bind(&code)
+            .bind(&message)
+            .bind(now + Duration::hours(1))
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(operations::lock(tx, row.id).await?.ok_or_else(|| anyhow::anyhow!("operation vanished"))?)
         }
         (_, Outcome::ChallengeRequired) => anyhow::bail!("the bank asked for a challenge on a hold's {step:?}"),
         (_, Outcome::Pending | Outcome::Unknown) => {
@@ -219,26 +258,39 @@ pub async fn apply_step(
 }
 
 /// Releases the holds not captured in time (`payments.hold_days`): each payment becomes
-/// `canceled` as a cancel would make it. Returns how many were started.
+/// `canceled` as a cancel would make it. Rows are claimed by moving their expiry to a lease
+/// (`FOR UPDATE SKIP LOCKED`), so nodes share the work, a hold whose release failed is tried
+/// again after its lease and never holds the others up. Returns how many were claimed.
 pub async fn release_expired(state: &AppState, batch: i64) -> anyhow::Result<usize> {
-    let due: Vec<(OperationId, OrganizationId)> = sqlx::query_as(
-        "SELECT id, organization_id FROM operations WHERE status = 'authorized' AND hold_expires_at <= $1
-          ORDER BY hold_expires_at LIMIT $2",
+    let now = state.clock.now();
+    let s = &state.settings;
+    let lease = now
+        + Duration::seconds(
+            2 * (s.acquirer.timeout_seconds + s.database.acquire_timeout_seconds) as i64
+                + s.payments.settle_delay_seconds.max(1),
+        );
+    let due: Vec<(OperationId, OrganizationId, OffsetDateTime)> = sqlx::query_as(
+        "UPDATE operations SET hold_expires_at = $2
+          WHERE id IN (SELECT id FROM operations WHERE status = 'authorized' AND hold_expires_at <= $1
+                        ORDER BY hold_expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING id, organization_id, hold_expires_at",
     )
-    .bind(state.clock.now())
+    .bind(now)
+    .bind(lease)
     .bind(batch)
     .fetch_all(&state.db)
     .await?;
-    let mut released = 0;
-    for (id, org) in due {
-        match end(state, org, id, HoldStep::Release, None, By::Expiry).await {
-            Ok(_) => released += 1,
-            // Captured or canceled meanwhile: that one won.
-            Err(ApiError::Client { code: ErrorCode::InvalidState, .. }) => {}
-            Err(e) => {
-                tracing::warn!(error = ?e, operation = %id, "could not release an expired hold; trying again later")
+    let claimed = due.len();
+    futures_util::stream::iter(due)
+        .for_each_concurrent(s.workers.settlement_concurrency.max(1), |(id, org, claimed)| async move {
+            match end(state, org, id, HoldStep::Release, None, By::Expiry { claimed }).await {
+                // Captured or canceled meanwhile: that one won.
+                Ok(_) | Err(ApiError::Client { code: ErrorCode::InvalidState, .. }) => {}
+                Err(e) => {
+                    tracing::warn!(error = ?e, operation = %id, "could not release an expired hold; trying again after its lease")
+                }
             }
-        }
-    }
-    Ok(released)
+        })
+        .await;
+    Ok(claimed)
 }

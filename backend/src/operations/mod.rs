@@ -99,12 +99,13 @@ pub fn first_check(state: &AppState) -> time::OffsetDateTime {
 pub async fn apply_outcome(
     state: &AppState,
     id: shared::ids::OperationId,
+    answered: BookingKind,
     outcome: Outcome,
     claim: Option<&Claim>,
 ) -> anyhow::Result<OperationRow> {
     let mut tx = state.db.begin().await?;
     let row = operations::lock(&mut tx, id).await?.ok_or_else(|| anyhow::anyhow!("operation {id} not found"))?;
-    let updated = apply_locked(state, &mut tx, row, outcome).await?;
+    let updated = apply_locked(state, &mut tx, row, answered, outcome).await?;
     if let Some(claim) = claim {
         let answer = objects::answer(&updated, &state.public_url);
         claim.complete(&mut *tx, claim.success, &answer, state.clock.now()).await?;
@@ -113,16 +114,24 @@ pub async fn apply_outcome(
     Ok(updated)
 }
 
-/// [`apply_outcome`] for an operation the caller has already locked in `tx`.
+/// [`apply_outcome`] for an operation the caller has already locked in `tx`. `answered` is the
+/// booking the answer is about: an answer about any other booking than the one the operation
+/// now waits for (a late answer to a hold whose capture is already at the bank) changes nothing.
 pub async fn apply_locked(
     state: &AppState,
     tx: &mut Transaction<'_, Postgres>,
     row: OperationRow,
+    answered: BookingKind,
     outcome: Outcome,
 ) -> anyhow::Result<OperationRow> {
     let now = state.clock.now();
     let awaiting = matches!(row.status, S::Created | S::Authentication | S::Processing);
     if !awaiting {
+        return Ok(row);
+    }
+    let waits_for = pending_booking(&row);
+    if answered != waits_for {
+        tracing::warn!(operation = %row.id, ?answered, ?waits_for, "an answer about another booking than the one awaited; ignored");
         return Ok(row);
     }
     if let Some(step) = row.hold_step {
@@ -211,6 +220,16 @@ pub fn first_booking(row: &OperationRow) -> BookingKind {
         T::Refund => BookingKind::Refund,
         T::Ecom | T::Aft if row.capture => BookingKind::Debit,
         T::Ecom | T::Aft => BookingKind::Hold,
+    }
+}
+
+/// The booking an operation waits for the bank's answer to: its hold's capture or release while
+/// one is at the bank, else its first booking.
+pub fn pending_booking(row: &OperationRow) -> BookingKind {
+    match row.hold_step {
+        Some(operations::HoldStep::Capture) => BookingKind::Capture,
+        Some(operations::HoldStep::Release) => BookingKind::Release,
+        None => first_booking(row),
     }
 }
 

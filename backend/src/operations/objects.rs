@@ -44,7 +44,7 @@ pub fn payment(row: &OperationRow, public_url: &str) -> Payment {
         status: row.status,
         amount: row.amount,
         currency: row.currency.clone(),
-        captured_amount: row.captured_amount,
+        captured_amount: row.captured(),
         fee: row.fee,
         refunded_amount: row.refunded_amount,
         order_id: row.order_id.clone(),
@@ -91,6 +91,7 @@ pub fn refund(row: &OperationRow) -> Refund {
         currency: row.currency.clone(),
         status: row.status,
         reason: row.reason.clone(),
+        error: error(row),
         created_at: row.created_at,
         executed_at: row.executed_at,
     }

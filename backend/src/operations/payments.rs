@@ -141,7 +141,8 @@ pub async fn create(
 ) -> Result<OperationRow, ApiError> {
     let terminal = usable_terminal(state, org, input.kind, input.amount).await?;
     let now = state.clock.now();
-    let fee = terminal.tariff.fee_for(input.amount);
+    // A two-stage payment's fee is the tariff (fixed here) applied to what is captured, at capture.
+    let fee = if input.capture { terminal.tariff.fee_for(input.amount) } else { Default::default() };
     let id = OperationId::new();
     let mut op = NewOperation {
         id,
@@ -234,16 +235,17 @@ pub async fn create(
     tx.commit().await?;
 
     let reference = operations::acquirer_reference(id);
+    let booking = if op.capture { BookingKind::Debit } else { BookingKind::Hold };
     let outcome = state
         .acquirer
         .authorize(AuthorizeRequest {
             reference: &reference,
-            kind: if op.capture { BookingKind::Debit } else { BookingKind::Hold },
+            kind: booking,
             card: &pan,
             amount: op.amount,
             currency: &op.currency,
             recurring,
         })
         .await;
-    Ok(apply_outcome(state, id, outcome_or_pending(outcome), Some(claim)).await?)
+    Ok(apply_outcome(state, id, booking, outcome_or_pending(outcome), Some(claim)).await?)
 }

@@ -108,5 +108,5 @@ pub async fn create(
             recurring: token_id.is_some(),
         })
         .await;
-    Ok(apply_outcome(state, id, outcome_or_pending(outcome), Some(claim)).await?)
+    Ok(apply_outcome(state, id, BookingKind::Credit, outcome_or_pending(outcome), Some(claim)).await?)
 }

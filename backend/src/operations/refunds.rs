@@ -8,7 +8,7 @@ use sqlx::{Postgres, Transaction};
 
 use super::claim::Claim;
 use super::{apply_outcome, first_check, move_to, outcome_or_pending};
-use crate::acquirer::RefundRequest;
+use crate::acquirer::{BookingKind, RefundRequest};
 use crate::db::operations::{self, Change, NewOperation, OperationRow};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -50,7 +50,7 @@ pub async fn create(
     }
     let reserved = sqlx::query(
         "UPDATE operations SET refunded_amount = refunded_amount + $2, updated_at = $3
-          WHERE id = $1 AND status IN ('succeeded', 'partially_refunded') AND refunded_amount + $2 <= captured_amount",
+          WHERE id = $1 AND status IN ('succeeded', 'partially_refunded') AND refunded_amount + $2 <= coalesce(captured_amount, amount)",
     )
     .bind(payment_id)
     .bind(amount)
@@ -112,7 +112,7 @@ pub async fn create(
             currency: &payment.currency,
         })
         .await;
-    Ok(apply_outcome(state, id, outcome_or_pending(outcome), Some(claim)).await?)
+    Ok(apply_outcome(state, id, BookingKind::Refund, outcome_or_pending(outcome), Some(claim)).await?)
 }
 
 /// After a refund ends: a success moves the payment to partially refunded or refunded (and

@@ -193,8 +193,9 @@ async fn challenge_submit(
     let row = move_to(&state, &mut tx, &row, S::Processing, change).await?;
     tx.commit().await?;
     let passed = form.code.trim() == SANDBOX_OTP;
-    let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, first_booking(&row), passed).await;
-    let row = apply_outcome(&state, row.id, outcome_or_pending(outcome), None).await?;
+    let booking = first_booking(&row);
+    let outcome = state.acquirer.complete_challenge(&row.acquirer_reference, booking, passed).await;
+    let row = apply_outcome(&state, row.id, booking, outcome_or_pending(outcome), None).await?;
     Ok(after_action(&row, &merchant))
 }
 
@@ -339,7 +340,7 @@ async fn pay_submit(
             recurring: false,
         })
         .await;
-    let row = apply_outcome(&state, row.id, outcome_or_pending(outcome), None).await?;
+    let row = apply_outcome(&state, row.id, first_booking(&row), outcome_or_pending(outcome), None).await?;
     if row.status == S::Failed {
         // The decline is shown here; the payment has failed and the merchant starts a new one.
         return Ok(finished(&row, &merchant));

@@ -65,7 +65,8 @@ pub async fn expire_payer_steps(state: &AppState) -> anyhow::Result<usize> {
                 crate::operations::move_to(state, &mut tx, &row, S::Failed, change).await?;
             }
             (_, outcome) => {
-                crate::operations::apply_locked(state, &mut tx, row, outcome).await?;
+                let booking = crate::operations::first_booking(&row);
+                crate::operations::apply_locked(state, &mut tx, row, booking, outcome).await?;
             }
         }
         tx.commit().await?;

@@ -54,14 +54,15 @@ pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
     let count = due.len();
     futures_util::stream::iter(due)
         .for_each_concurrent(batch, |op| async move {
-            let outcome = match resolve(state, &op).await {
-                Ok(outcome) => outcome,
+            let (booking, outcome) = match resolve(state, &op).await {
+                Ok(answer) => answer,
                 Err(e) => {
+                    // The claim above already set the next check.
                     tracing::warn!(error = ?e, operation = %op.id, "the bank could not be asked; trying again later");
-                    Outcome::Pending
+                    return;
                 }
             };
-            if let Err(e) = apply_outcome(state, op.id, outcome, None).await {
+            if let Err(e) = apply_outcome(state, op.id, booking, outcome, None).await {
                 tracing::error!(error = ?e, operation = %op.id, kind = %op.kind, "settlement failed");
             }
         })
@@ -69,8 +70,9 @@ pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
     Ok(count)
 }
 
-/// Learns how the bank ended an operation, sending again what it never received.
-async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
+/// Learns how the bank ended an operation, sending again what it never received; answers with
+/// the booking the outcome is about.
+async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<(BookingKind, Outcome)> {
     let row =
         operations::find(&state.db, op.id).await?.ok_or_else(|| anyhow::anyhow!("operation {} vanished", op.id))?;
     let reference = op.acquirer_reference.as_str();
@@ -83,9 +85,9 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
         };
         let outcome = state.acquirer.status(reference, booking).await?;
         if outcome != Outcome::Unknown {
-            return Ok(outcome);
+            return Ok((booking, outcome));
         }
-        return Ok(outcome_or_pending(holds::send(state, &row).await));
+        return Ok((booking, outcome_or_pending(holds::send(state, &row).await)));
     }
     let booking = first_booking(&row);
     let outcome = state.acquirer.status(reference, booking).await?;
@@ -94,9 +96,9 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
     // code never reached it (`action_expires_at` is kept when the code is sent).
     let code_lost = payment && outcome == Outcome::ChallengeRequired && op.action_expires_at.is_some();
     if outcome != Outcome::Unknown && !code_lost {
-        return Ok(outcome);
+        return Ok((booking, outcome));
     }
-    match op.kind {
+    let outcome = match op.kind {
         // The void's decline (`voided`) reads `bank_unavailable` where outcomes are applied.
         T::Ecom | T::Aft => state.acquirer.void(reference, booking).await,
         T::Refund => {
@@ -133,5 +135,6 @@ async fn resolve(state: &AppState, op: &Due) -> anyhow::Result<Outcome> {
                 .await;
             Ok(outcome_or_pending(sent))
         }
-    }
+    }?;
+    Ok((booking, outcome))
 }

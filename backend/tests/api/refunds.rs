@@ -18,6 +18,10 @@ async fn partial_refunds_then_the_rest_end_refunded() {
         (Some("refund"), Some("succeeded"), Some("40.00"))
     );
     assert_eq!(r1["payment_id"], id);
+    assert!(
+        r1.as_object().expect("object").contains_key("error") && r1["error"].is_null(),
+        "error is null, not absent"
+    );
     assert_eq!(r1["reason"], "returned item");
     let after_one = json(m.get(&format!("/payments/{id}")).await).await;
     assert_eq!(
@@ -95,7 +99,8 @@ async fn on_the_refund_fails_card_every_refund_fails_and_releases_its_amount() {
     let id = p["id"].as_str().expect("id");
     for _ in 0..2 {
         let r = json(m.post(&format!("/payments/{id}/refunds"), serde_json::json!({"amount": "100.00"})).await).await;
-        assert_eq!(r["status"], "failed");
+        assert_eq!((r["status"].as_str(), r["error"]["code"].as_str()), (Some("failed"), Some("refund_failed")));
+        assert!(r["error"]["message"].is_string(), "{r}");
     }
     let after = json(m.get(&format!("/payments/{id}")).await).await;
     assert_eq!((after["status"].as_str(), after["refunded_amount"].as_str()), (Some("succeeded"), Some("0.00")));

@@ -51,6 +51,7 @@ async fn a_hold_is_captured_in_part_charged_its_fee_on_what_was_taken_and_refund
     let pid = id(&p);
     assert_eq!(p["status"], "authorized");
     assert!(p["captured_amount"].is_null(), "nothing is taken yet: {p}");
+    assert_eq!(p["fee"], "0.00", "the fee is charged at capture, on what is captured");
     assert_eq!(p["amount"], "10000.00");
     assert!(p["bank"]["transaction_id"].is_string());
     assert_eq!(booked(&app, &pid).await, [entry("hold", "10000.00")]);
@@ -120,7 +121,7 @@ async fn a_whole_capture_takes_the_amount_and_a_cancel_releases_the_hold() {
     let app = spawn_app().await;
     let (_, m) = app.merchant_of_new_org().await;
     let whole = hold(&m, &unique_card(), "20000.00").await;
-    assert_eq!(whole["fee"], "230.00", "the fee the whole hold would carry");
+    assert_eq!(whole["fee"], "0.00", "no fee before the capture");
     let captured = json(m.post(&format!("/payments/{}/capture", id(&whole)), j!({})).await).await;
     assert_eq!((captured["captured_amount"].as_str(), captured["fee"].as_str()), (Some("20000.00"), Some("230.00")));
 
@@ -436,4 +437,96 @@ async fn reports_count_a_hold_as_no_volume_and_a_capture_as_what_was_taken() {
             assert!(slices.contains(&(want.0.to_owned(), want.1, want.2.to_owned())), "{zone}: {slices:?}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_capture_the_bank_declines_releases_the_hold_and_keeps_why() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let pid = id(&hold(&m, &unique_card(), "100.00").await);
+    // Make the gateway believe in a bigger hold than the bank booked, so the bank declines.
+    sqlx::query("UPDATE operations SET amount = 200.00 WHERE id = $1::uuid")
+        .bind(&pid)
+        .execute(&app.db)
+        .await
+        .expect("amount");
+    let res = json(m.post(&format!("/payments/{pid}/capture"), j!({"amount": "150.00"})).await).await;
+    assert_eq!(res["status"], "processing", "the hold is being released: {res}");
+    // The capture's decline is booked for good; a second capture would only replay it.
+    assert_error(m.post(&format!("/payments/{pid}/capture"), j!({})).await, 422, "invalid_state").await;
+    clickpay::workers::settlement::settle_due(&app.state).await.expect("settle");
+    let end = json(m.get(&format!("/payments/{pid}")).await).await;
+    assert_eq!((end["status"].as_str(), end["fee"].as_str()), (Some("canceled"), Some("0.00")));
+    let why: Option<String> = sqlx::query_scalar("SELECT error_code FROM operations WHERE id = $1::uuid")
+        .bind(&pid)
+        .fetch_one(&app.db)
+        .await
+        .expect("error");
+    assert_eq!(why.as_deref(), Some("amount_exceeds_authorization"));
+    let entries = booked(&app, &pid).await;
+    assert_eq!(entries[1], ("capture".to_owned(), "150.00".to_owned(), "declined".to_owned()));
+    assert_eq!(entries[2], entry("release", "100.00"));
+}
+
+#[tokio::test]
+async fn a_late_answer_about_the_hold_cannot_settle_its_capture() {
+    use clickpay::acquirer::{BookingKind, Outcome};
+    let app = spawn_app_with(|s| s.acquirer.timeout_seconds = 1).await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let card = unique_card();
+    let pid = id(&hold(&m, &card, "100.00").await);
+    app.bank.set_fault(&card, FaultRule { cards: vec![card.clone()], drop_rate: 1.0, ..Default::default() }).await;
+    let res = json(m.post(&format!("/payments/{pid}/capture"), j!({"amount": "40.00"})).await).await;
+    assert_eq!(res["status"], "processing");
+    app.bank.remove_fault(&card).await;
+    // A settlement pass that asked about the hold long ago answers only now.
+    let late = Outcome::Approved { bank_transaction_id: "stale".to_owned() };
+    let op: shared::ids::OperationId = pid.parse().expect("id");
+    let row = clickpay::operations::apply_outcome(&app.state, op, BookingKind::Hold, late, None).await.expect("apply");
+    assert_eq!(row.status, shared::OperationStatus::Processing, "ignored: the payment waits for its capture");
+    assert!(booked(&app, &pid).await.iter().all(|e| e.0 != "capture"), "the capture never reached the bank");
+    app.clock.advance(Duration::seconds(10));
+    clickpay::workers::settlement::settle_due(&app.state).await.expect("settle");
+    let end = json(m.get(&format!("/payments/{pid}")).await).await;
+    assert_eq!((end["status"].as_str(), end["captured_amount"].as_str()), (Some("succeeded"), Some("40.00")));
+    assert_eq!(booked(&app, &pid).await, [entry("hold", "100.00"), entry("capture", "40.00")]);
+}
+
+#[tokio::test]
+async fn two_expiry_passes_at_once_release_each_hold_once() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        ids.push(id(&hold(&m, &unique_card(), "10.00").await));
+    }
+    app.clock.advance(Duration::days(8));
+    let (a, b) = tokio::join!(
+        clickpay::operations::holds::release_expired(&app.state, 100),
+        clickpay::operations::holds::release_expired(&app.state, 100)
+    );
+    assert_eq!(a.expect("a") + b.expect("b"), 6, "each hold claimed by one pass");
+    for pid in &ids {
+        assert_eq!(json(m.get(&format!("/payments/{pid}")).await).await["status"], "canceled");
+        assert_eq!(booked(&app, pid).await, [entry("hold", "10.00"), entry("release", "10.00")]);
+    }
+}
+
+#[tokio::test]
+async fn a_blocked_organization_takes_no_money_in_the_cabinet_but_may_release_a_hold() {
+    let app = spawn_app().await;
+    let (org, m) = app.merchant_of_new_org().await;
+    let partner = app.cabinet(&app.create_user(shared::Role::Partner, &[org]).await).await;
+    let first = id(&hold(&m, &unique_card(), "100.00").await);
+    let second = id(&hold(&m, &unique_card(), "100.00").await);
+    sqlx::query("UPDATE organizations SET status = 'blocked' WHERE id = $1")
+        .bind(org)
+        .execute(&app.db)
+        .await
+        .expect("block");
+    assert_error(partner.post(&format!("/transactions/{first}/capture"), j!({})).await, 403, "organization_blocked")
+        .await;
+    let res = partner.post(&format!("/transactions/{second}/cancel"), j!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_error(m.post(&format!("/payments/{first}/capture"), j!({})).await, 403, "organization_blocked").await;
 }

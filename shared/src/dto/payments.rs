@@ -232,6 +232,8 @@ pub struct Refund {
     pub currency: String,
     pub status: OperationStatus,
     pub reason: Option<String>,
+    /// Why the refund failed (`refund_failed`, …); null unless it failed.
+    pub error: Option<OperationError>,
     #[serde(with = "crate::timefmt")]
     pub created_at: OffsetDateTime,
     #[serde(with = "crate::timefmt::option")]
