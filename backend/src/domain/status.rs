@@ -7,14 +7,20 @@ use shared::{OperationStatus as S, OperationType as T};
 pub fn allowed(kind: T, from: Option<S>, to: S) -> bool {
     match kind {
         T::Ecom | T::Aft => match from {
-            None => matches!(to, S::Created | S::Authentication | S::Processing | S::Succeeded | S::Failed),
-            Some(S::Created) => matches!(to, S::Authentication | S::Processing | S::Succeeded | S::Failed),
-            Some(S::Authentication) => matches!(to, S::Processing | S::Succeeded | S::Failed),
+            None => matches!(to, S::Created | S::Authentication | S::Processing | S::Authorized | S::Succeeded | S::Failed),
+            Some(S::Created) => {
+                matches!(to, S::Authentication | S::Processing | S::Authorized | S::Succeeded | S::Failed)
+            }
+            Some(S::Authentication) => matches!(to, S::Processing | S::Authorized | S::Succeeded | S::Failed),
             // A payment goes to the bank as `processing`; the bank may then ask for 3-D Secure.
-            Some(S::Processing) => matches!(to, S::Authentication | S::Succeeded | S::Failed),
+            // A hold's capture or release is at the bank as `processing` too.
+            Some(S::Processing) => {
+                matches!(to, S::Authentication | S::Authorized | S::Succeeded | S::Failed | S::Canceled)
+            }
+            Some(S::Authorized) => matches!(to, S::Processing | S::Succeeded | S::Canceled),
             Some(S::Succeeded) => matches!(to, S::PartiallyRefunded | S::Refunded),
             Some(S::PartiallyRefunded) => matches!(to, S::PartiallyRefunded | S::Refunded),
-            Some(S::Failed | S::Refunded) => false,
+            Some(S::Failed | S::Canceled | S::Refunded) => false,
         },
         // Payouts and refunds: processing, then succeeded or failed.
         T::Oct | T::Refund => match from {
@@ -45,13 +51,15 @@ mod tests {
     #[test]
     fn the_contracts_table_for_payments() {
         let table: &[(Option<S>, &[S])] = &[
-            (None, &[S::Created, S::Authentication, S::Processing, S::Succeeded, S::Failed]),
-            (Some(S::Created), &[S::Authentication, S::Processing, S::Succeeded, S::Failed]),
-            (Some(S::Authentication), &[S::Processing, S::Succeeded, S::Failed]),
-            (Some(S::Processing), &[S::Authentication, S::Succeeded, S::Failed]),
+            (None, &[S::Created, S::Authentication, S::Processing, S::Authorized, S::Succeeded, S::Failed]),
+            (Some(S::Created), &[S::Authentication, S::Processing, S::Authorized, S::Succeeded, S::Failed]),
+            (Some(S::Authentication), &[S::Processing, S::Authorized, S::Succeeded, S::Failed]),
+            (Some(S::Processing), &[S::Authentication, S::Authorized, S::Succeeded, S::Failed, S::Canceled]),
+            (Some(S::Authorized), &[S::Processing, S::Succeeded, S::Canceled]),
             (Some(S::Succeeded), &[S::PartiallyRefunded, S::Refunded]),
             (Some(S::PartiallyRefunded), &[S::PartiallyRefunded, S::Refunded]),
             (Some(S::Failed), &[]),
+            (Some(S::Canceled), &[]),
             (Some(S::Refunded), &[]),
         ];
         for (from, allowed_to) in table {

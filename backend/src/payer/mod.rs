@@ -107,6 +107,14 @@ fn finished(row: &OperationRow, merchant: &str) -> HttpResponse {
         S::Succeeded | S::PartiallyRefunded | S::Refunded => {
             html::result("Платёж выполнен", "Оплата прошла успешно.", true, &s, back.as_deref())
         }
+        S::Authorized => html::result(
+            "Оплата подтверждена",
+            "Сумма заблокирована на карте; продавец спишет её при выполнении заказа.",
+            true,
+            &s,
+            back.as_deref(),
+        ),
+        S::Canceled => html::result("Платёж отменён", "Блокировка суммы на карте снята.", false, &s, back.as_deref()),
         S::Processing => html::result(
             "Платёж обрабатывается",
             "Банк обрабатывает платёж. Результат придёт продавцу.",
