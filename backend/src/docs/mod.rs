@@ -3,7 +3,7 @@
 //! cabinet session or HTTP Basic with a cabinet user's credentials (the lockout applies).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -15,9 +15,8 @@ use sha2::{Digest, Sha256};
 use shared::dto::auth::LoginMethod;
 use shared::ids::UserId;
 use time::{Duration, OffsetDateTime};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi, Url};
 
 use crate::auth::extract::{client_ip, session_user};
 use crate::auth::login;
@@ -27,39 +26,34 @@ use crate::state::AppState;
 mod admin;
 mod cabinet;
 mod card_tokens;
+#[cfg(test)]
+mod document_tests;
 mod events;
+mod params;
 mod payments;
 mod payouts;
 mod refunds;
 mod responses;
+mod text;
+
+pub use text::Lang;
+use text::{Catalog, Section, Tr, localize};
 
 pub const PREFIX: &str = "/partners/docs";
+/// The English docs, beside the Russian ones at [`PREFIX`].
+const EN: &str = "/partners/docs/en";
 /// How long a verified Basic credential is trusted without another Argon2 hash.
 const CACHE_FOR: Duration = Duration::minutes(5);
 
-struct Security;
-
-impl Modify for Security {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        let mut api_key = Http::new(HttpAuthScheme::Bearer);
-        api_key.description = Some("The organization's API key: `Authorization: Bearer sk_…`".to_owned());
-        components.add_security_scheme("api_key", SecurityScheme::Http(api_key));
-        let mut session = Http::new(HttpAuthScheme::Bearer);
-        session.bearer_format = Some("JWT".to_owned());
-        session.description =
-            Some("The token from `POST /cabinet/api/v1/auth/login` (or its HttpOnly cookie)".to_owned());
-        components.add_security_scheme("cabinet_session", SecurityScheme::Http(session));
-    }
-}
-
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "ClickPay payment API", version = "1.0", description = include_str!("intro.md")),
+    info(version = "1.0"),
     paths(
         payments::payments_create,
         payments::payments_get,
         payments::payments_list,
+        payments::payments_capture,
+        payments::payments_cancel,
         refunds::refunds_create,
         refunds::refunds_get,
         refunds::refunds_list,
@@ -82,18 +76,102 @@ impl Modify for Security {
         admin::users_create,
         admin::users_reset_password,
     ),
-    modifiers(&Security),
-    tags(
-        (name = "Payments", description = "Ecom and AFT payments, with a card, a saved card or the hosted page"),
-        (name = "Refunds", description = "Partial and full refunds of payments"),
-        (name = "Payouts", description = "OCT: credit a card"),
-        (name = "Saved cards", description = "Card tokens for recurring charges"),
-        (name = "Events", description = "The notification log of the last 30 days"),
-        (name = "Cabinet", description = "Cabinet endpoints that operators script"),
-        (name = "Admin", description = "Provisioning, for ClickPay staff (role admin)"),
-    )
+    modifiers(&English)
 )]
 pub struct ApiDoc;
+
+/// The sections of the document, in the order Swagger UI lists them.
+const SECTIONS: &[Section] = &[
+    Section {
+        name: Tr { en: "Payments", ru: "Платежи" },
+        description: Tr {
+            en: "Ecom and AFT payments: with a card, a saved card or the hosted page; one-stage or two-stage",
+            ru: "Платежи ecom и AFT: по карте, по сохранённой карте или через платёжную страницу; одностадийные и двухстадийные",
+        },
+    },
+    Section {
+        name: Tr { en: "Refunds", ru: "Возвраты" },
+        description: Tr {
+            en: "Partial and full refunds of payments", ru: "Частичные и полные возвраты платежей"
+        },
+    },
+    Section {
+        name: Tr { en: "Payouts", ru: "Выплаты" },
+        description: Tr { en: "OCT: credit a card", ru: "OCT: выплаты на карту" },
+    },
+    Section {
+        name: Tr { en: "Saved cards", ru: "Сохранённые карты" },
+        description: Tr {
+            en: "Card tokens for recurring charges", ru: "Токены карт для рекуррентных списаний"
+        },
+    },
+    Section {
+        name: Tr { en: "Events", ru: "События" },
+        description: Tr {
+            en: "The notification log of the last 30 days",
+            ru: "Журнал уведомлений за последние 30 дней",
+        },
+    },
+    Section {
+        name: Tr { en: "Cabinet", ru: "Кабинет" },
+        description: Tr {
+            en: "Cabinet endpoints that operators script",
+            ru: "Методы личного кабинета для скриптов и автоматизации",
+        },
+    },
+    Section {
+        name: Tr { en: "Admin", ru: "Администрирование" },
+        description: Tr {
+            en: "Provisioning, for ClickPay staff (role admin)",
+            ru: "Подключение организаций, для сотрудников ClickPay (роль admin)",
+        },
+    },
+];
+
+/// Everything the document says, in both languages.
+const CATALOG: Catalog<'static> = Catalog {
+    title: Tr { en: "ClickPay payment API", ru: "ClickPay: платёжный API" },
+    intro: Tr { en: include_str!("intro.md"), ru: include_str!("intro.ru.md") },
+    sections: SECTIONS,
+    ops: &[payments::OPS, refunds::OPS, payouts::OPS, card_tokens::OPS, events::OPS, cabinet::OPS, admin::OPS],
+    terms: &[
+        responses::TERMS,
+        params::TERMS,
+        payments::TERMS,
+        refunds::TERMS,
+        payouts::TERMS,
+        card_tokens::TERMS,
+        events::TERMS,
+        cabinet::TERMS,
+        admin::TERMS,
+    ],
+    api_key: Tr {
+        en: "The organization's API key: `Authorization: Bearer sk_…`",
+        ru: "Ключ API организации: `Authorization: Bearer sk_…`",
+    },
+    session: Tr {
+        en: "The token from `POST /cabinet/api/v1/auth/login` (or its HttpOnly cookie)",
+        ru: "Токен из ответа `POST /cabinet/api/v1/auth/login` (или его HttpOnly-cookie)",
+    },
+};
+
+/// Gives the generated document its English words.
+struct English;
+
+impl Modify for English {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        localize(openapi, Lang::En, &CATALOG);
+    }
+}
+
+/// The document in `lang`.
+pub fn document(lang: Lang) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    if lang != Lang::En {
+        localize(&mut doc, lang, &CATALOG);
+    }
+    doc
+}
 
 /// A verified Basic credential: until when it is trusted, whose it is, and a fingerprint of the
 /// password hash it was checked against (a new password changes it).
@@ -245,14 +323,30 @@ pub async fn guard(
     }
 }
 
-async fn to_slash() -> HttpResponse {
-    HttpResponse::PermanentRedirect().insert_header(("Location", "/partners/docs/")).finish()
+/// A permanent redirect to the docs' index, so relative asset paths resolve.
+fn to_slash(target: &'static str) -> actix_web::Route {
+    web::get().to(move || async move { HttpResponse::PermanentRedirect().insert_header(("Location", target)).finish() })
 }
 
+/// Russian at `/partners/docs/`, English at `/partners/docs/en/`; each Swagger UI offers the
+/// other document in its selector. English is mounted first: the Russian UI's wildcard would
+/// take its paths.
 pub fn config(cfg: &mut web::ServiceConfig) {
+    static DOCS: LazyLock<(utoipa::openapi::OpenApi, utoipa::openapi::OpenApi)> =
+        LazyLock::new(|| (document(Lang::Ru), document(Lang::En)));
+    let (ru, en) = DOCS.clone();
+    let ru_json = "/partners/docs/openapi.json";
+    let en_json = "/partners/docs/en/openapi.json";
+    let urls = |first: Lang| {
+        let ru_url = Url::with_primary("Русский", ru_json, first == Lang::Ru);
+        let en_url = Url::with_primary("English", en_json, first == Lang::En);
+        Config::new(if first == Lang::Ru { [ru_url, en_url] } else { [en_url, ru_url] })
+    };
     cfg.app_data(web::Data::new(BasicCache::default()))
-        .route(PREFIX, web::get().to(to_slash))
-        .service(SwaggerUi::new("/partners/docs/{_:.*}").url("/partners/docs/openapi.json", ApiDoc::openapi()));
+        .route(PREFIX, to_slash("/partners/docs/"))
+        .route(EN, to_slash("/partners/docs/en/"))
+        .service(SwaggerUi::new("/partners/docs/en/{_:.*}").url(en_json, en).config(urls(Lang::En)))
+        .service(SwaggerUi::new("/partners/docs/{_:.*}").url(ru_json, ru).config(urls(Lang::Ru)));
 }
 
 #[cfg(test)]
@@ -273,10 +367,16 @@ mod tests {
             "/partners/docs%2Fopenapi.json",
             "/PARTNERS/Docs/openapi.json",
             "/partners\\docs/openapi.json",
+            "/partners/docs/en",
+            "/partners/docs/en/",
+            "/partners/docs/en/openapi.json",
+            "/partners/docs/%65n/openapi.json",
+            "/PARTNERS/DOCS/EN/index.html",
+            "/partners/docs/en/../en/swagger-ui.css",
         ] {
             assert!(is_docs(p), "{p}");
         }
-        for p in ["/partners", "/partners/docsx", "/api/v1/payments", "/partners/docs/../../api"] {
+        for p in ["/partners", "/partners/docsx", "/partners/docsen", "/api/v1/payments", "/partners/docs/../../api"] {
             assert!(!is_docs(p), "{p}");
         }
     }

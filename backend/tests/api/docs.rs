@@ -8,6 +8,8 @@ use crate::helpers::{json, spawn_app};
 const CONTRACT: &[(&str, &[&str])] = &[
     ("/api/v1/payments", &["post", "get"]),
     ("/api/v1/payments/{id}", &["get"]),
+    ("/api/v1/payments/{id}/capture", &["post"]),
+    ("/api/v1/payments/{id}/cancel", &["post"]),
     ("/api/v1/payments/{id}/refunds", &["post", "get"]),
     ("/api/v1/refunds/{id}", &["get"]),
     ("/api/v1/payouts", &["post", "get"]),
@@ -30,12 +32,20 @@ const CONTRACT: &[(&str, &[&str])] = &[
 #[tokio::test]
 async fn the_docs_need_a_cabinet_login() {
     let app = spawn_app().await;
-    for path in ["/partners/docs/", "/partners/docs/openapi.json", "/partners/docs/swagger-ui.css"] {
+    for path in [
+        "/partners/docs/",
+        "/partners/docs/openapi.json",
+        "/partners/docs/swagger-ui.css",
+        "/partners/docs/en/",
+        "/partners/docs/en/openapi.json",
+        "/partners/docs/en/swagger-ui.css",
+    ] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 401, "{path}");
         assert!(res.headers()["www-authenticate"].to_str().expect("ascii").starts_with("Basic realm="));
     }
     assert_eq!(app.get("/partners/docs").await.status(), 401);
+    assert_eq!(app.get("/partners/docs/en").await.status(), 401);
     let wrong = app
         .client
         .get(app.url("/partners/docs/openapi.json"))
@@ -69,18 +79,56 @@ async fn basic_auth_and_the_session_both_open_the_docs() {
     assert_eq!(res.status(), 200);
 }
 
+/// A docs path, read with a cabinet user's Basic credentials.
+async fn read(app: &crate::helpers::TestApp, user: &crate::helpers::TestUser, path: &str) -> reqwest::Response {
+    app.client.get(app.url(path)).basic_auth(&user.login, Some(&user.password)).send().await.expect("request")
+}
+
+#[tokio::test]
+async fn russian_is_the_default_and_english_sits_beside_it() {
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Partner, &[]).await;
+    let ru = json(read(&app, &user, "/partners/docs/openapi.json").await).await;
+    let en = json(read(&app, &user, "/partners/docs/en/openapi.json").await).await;
+    for doc in [&ru, &en] {
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", doc["openapi"]);
+    }
+    let ru_intro = ru["info"]["description"].as_str().expect("Russian introduction");
+    assert!(ru_intro.contains("Двухстадийн"), "the Russian introduction has the two-stage guide");
+    let en_intro = en["info"]["description"].as_str().expect("English introduction");
+    assert!(en_intro.contains("two-stage") && !en_intro.contains("Двухстадийн"));
+    let capture = "/api/v1/payments/{id}/capture";
+    assert!(
+        ru["paths"][capture]["post"]["summary"].as_str().is_some_and(|s| s.chars().any(|c| ('а'..='я').contains(&c)))
+    );
+    assert_eq!(en["paths"][capture]["post"]["operationId"], "payments_capture");
+    for (page, primary) in [("/partners/docs/", "Русский"), ("/partners/docs/en/", "English")] {
+        let res = read(&app, &user, page).await;
+        assert_eq!(res.status(), 200, "{page}");
+        assert!(res.text().await.expect("body").contains("swagger"), "{page}");
+        let init = read(&app, &user, &format!("{page}swagger-initializer.js")).await.text().await.expect("js");
+        assert!(
+            init.contains("/partners/docs/openapi.json") && init.contains("/partners/docs/en/openapi.json"),
+            "{page}"
+        );
+        assert!(init.contains(&format!("\"urls.primaryName\": \"{primary}\"")), "{page}: {init}");
+    }
+    let redirected = read(&app, &user, "/partners/docs/en").await;
+    assert_eq!(redirected.status(), 308);
+    assert_eq!(redirected.headers()["location"], "/partners/docs/en/");
+}
+
 #[tokio::test]
 async fn the_document_describes_every_contract_path() {
     let app = spawn_app().await;
     let user = app.create_user(Role::Partner, &[]).await;
-    let res = app
-        .client
-        .get(app.url("/partners/docs/openapi.json"))
-        .basic_auth(&user.login, Some(&user.password))
-        .send()
-        .await
-        .expect("request");
-    let doc = json(res).await;
+    for url in ["/partners/docs/openapi.json", "/partners/docs/en/openapi.json"] {
+        let doc = json(read(&app, &user, url).await).await;
+        describes_the_contract(&doc);
+    }
+}
+
+fn describes_the_contract(doc: &serde_json::Value) {
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     for (path, methods) in CONTRACT {
         for method in *methods {
@@ -99,6 +147,7 @@ async fn the_document_describes_every_contract_path() {
         "status",
         "amount",
         "currency",
+        "captured_amount",
         "fee",
         "refunded_amount",
         "card",
