@@ -15,6 +15,15 @@ test('reports: month and year charts, cards, dashboards and the xlsx download', 
   const monthBars = await bars.count();
   await expect(page.getByTestId('by-status')).toContainText('Успешно');
   await expect(page.getByTestId('by-type')).toContainText('ECOM');
+  // The figures on the screen agree: the executed statuses add up to the count card.
+  const number = async (l: import('@playwright/test').Locator) => Number((await l.innerText()).replace(/\s/g, ''));
+  const count = await number(page.getByTestId('count').locator('.stat-value'));
+  let executed = 0;
+  for (const label of ['Успешно', 'Частичный возврат', 'Возврат']) {
+    const row = page.getByTestId('by-status').locator('.meter', { has: page.locator('.status', { hasText: new RegExp(`^${label}$`) }) });
+    if (await row.count()) executed += await number(row.locator('.num'));
+  }
+  expect(executed).toBe(count);
 
   await page.getByRole('button', { name: 'Год', exact: true }).click();
   await expect(page.locator('select[name=month]')).toHaveCount(0);

@@ -19,7 +19,7 @@ const BASE: &str = "/cabinet/api/v1";
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server answered with an error in the contract's shape.
-    Api { status: u16, code: ErrorCode, message: String },
+    Api { status: u16, code: ErrorCode, message: String, param: Option<String> },
     /// The server answered something unexpected.
     Status(u16),
     /// No answer.
@@ -41,14 +41,41 @@ impl ApiError {
         }
     }
 
-    /// A message for people, in Russian.
+    /// A failure that may pass if tried again: no answer, or the server's own (5xx) failure.
+    pub fn is_transient(&self) -> bool {
+        self.status().is_none_or(|s| s >= 500)
+    }
+
+    /// A message for people: the server's own for a request it refused (4xx), else the
+    /// «temporarily unavailable» of a network failure or a 5xx.
     pub fn user_message(&self) -> String {
         match self {
             ApiError::Network => i18n::common::NETWORK.to_owned(),
             ApiError::Api { status: 404, .. } | ApiError::Status(404) => i18n::common::NOT_FOUND_HINT.to_owned(),
+            ApiError::Api { status: 400..=499, message, .. } => message.clone(),
+            ApiError::Status(400..=499) => i18n::common::REFUSED.to_owned(),
             _ => i18n::common::SERVER.to_owned(),
         }
     }
+}
+
+/// Where the login page sends the user back to: a path of this site, never another origin.
+pub fn safe_return(next: &str) -> Option<String> {
+    let ok =
+        next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.starts_with("/login");
+    ok.then(|| next.to_owned())
+}
+
+/// The session ended (expired, revoked, signed out elsewhere): to the login page, which says
+/// so and brings the user back here after signing in.
+fn session_expired() {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
+    let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    if here.starts_with("/login") {
+        return;
+    }
+    let next = String::from(js_sys::encode_uri_component(&here));
+    let _ = location.assign(&format!("/login?expired=1&next={next}"));
 }
 
 async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
@@ -56,8 +83,16 @@ async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
         return res.json::<T>().await.map_err(|_| ApiError::Status(status));
     }
+    // A 401 of the sign-in itself is wrong credentials, and of the first `/auth/me` no session
+    // yet; anywhere else the session is gone.
+    let url = res.url();
+    if status == 401 && !url.contains("/auth/login") && !url.contains("/auth/me") {
+        session_expired();
+    }
     match res.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Api { status, code: body.error.code, message: body.error.message }),
+        Ok(body) => {
+            Err(ApiError::Api { status, code: body.error.code, message: body.error.message, param: body.error.param })
+        }
         Err(_) => Err(ApiError::Status(status)),
     }
 }

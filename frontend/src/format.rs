@@ -36,3 +36,20 @@ pub fn browser_time(t: &time::OffsetDateTime) -> String {
         d.get_seconds()
     )
 }
+
+/// Today's date (`YYYY-MM-DD`) in an IANA time zone — the user's, which is the day the server's
+/// lists and reports use — not the browser's.
+pub fn today_in(time_zone: &str) -> String {
+    let options = js_sys::Object::new();
+    if !time_zone.is_empty() {
+        let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &time_zone.into());
+    }
+    // en-CA formats a date as YYYY-MM-DD.
+    let locales = js_sys::Array::of1(&"en-CA".into());
+    let formatter = js_sys::Intl::DateTimeFormat::new(&locales, &options);
+    let text = formatter.format().call1(&formatter, &js_sys::Date::new_0()).ok().and_then(|v| v.as_string());
+    text.filter(|t| t.len() == 10).unwrap_or_else(|| {
+        let d = js_sys::Date::new_0();
+        format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+    })
+}

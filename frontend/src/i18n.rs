@@ -24,6 +24,7 @@ pub mod login {
                                        Попробуйте позже или обратитесь к менеджеру.";
     pub const RATE_LIMITED: &str = "Слишком много попыток входа. Подождите минуту и попробуйте снова.";
     pub const EMPTY: &str = "Заполните оба поля.";
+    pub const EXPIRED: &str = "Сессия истекла — войдите снова";
 }
 
 pub mod password {
@@ -54,6 +55,8 @@ pub mod common {
     pub const NOT_FOUND_HINT: &str = "Такой страницы нет или у вас нет к ней доступа.";
     pub const TO_START: &str = "На главную";
     pub const BACK: &str = "Назад";
+    pub const RETRY: &str = "Повторить";
+    pub const REFUSED: &str = "Сервер отклонил запрос. Проверьте введённые данные.";
 }
 
 pub mod transactions {
@@ -200,9 +203,11 @@ pub mod reports {
     pub const AVERAGE: &str = "Средний чек";
     pub const FEES: &str = "Комиссия";
     pub const VOLUME: &str = "Объемы";
-    pub const COUNT: &str = "Операций";
+    pub const COUNT: &str = "Исполнено операций";
+    pub const COUNT_NOTE: &str = "платежи и выплаты, без возвратов";
+    pub const TOTAL: &str = "Всего платежей и выплат";
     pub const SUCCESS: &str = "Успешных";
-    pub const BY_STATUS: &str = "По статусам";
+    pub const BY_STATUS: &str = "Платежи и выплаты по статусам";
     pub const BY_TYPE: &str = "По терминалам";
     pub const REFUNDS: &str = "Возвраты";
     pub const EXPORT: &str = "Сформировать отчет";

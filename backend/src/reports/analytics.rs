@@ -137,9 +137,6 @@ pub fn fold(period: Period, from: Date, to: Date, time_zone: &str, groups: &[Gro
     // Hourly totals a status has left read zero; they are not a slice of anything.
     for g in groups.iter().filter(|g| g.count > 0) {
         let n = g.count as u64;
-        let e = by_status.entry(g.status).or_default();
-        e.0 += n;
-        e.1 += g.amount;
         if g.kind == T::Refund {
             if g.status == S::Succeeded {
                 refunds.0 += n;
@@ -147,6 +144,11 @@ pub fn fold(period: Period, from: Date, to: Date, time_zone: &str, groups: &[Gro
             }
             continue;
         }
+        // Payments and payouts by status (refunds are their own line): the executed statuses
+        // add up to the count card, and all of them to the operations of the period.
+        let e = by_status.entry(g.status).or_default();
+        e.0 += n;
+        e.1 += g.amount;
         if g.status == S::Failed {
             failed += n;
         }
@@ -245,6 +247,8 @@ mod tests {
         assert_eq!((ecom.count, ecom.amount.to_string()), (2, "200.00".into()));
         let failed = a.by_status.iter().find(|s| s.status == S::Failed).expect("failed");
         assert_eq!(failed.count, 1);
+        let executed: u64 = a.by_status.iter().filter(|s| executed(s.status)).map(|s| s.count).sum();
+        assert_eq!(executed, a.cards.count, "the executed slices add up to the count card (refunds apart)");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::ErrorCode;
 use shared::dto::auth::{LoginMethod, LoginRequest};
 
@@ -28,6 +28,10 @@ fn field_of(method: LoginMethod) -> (&'static str, &'static str, &'static str, &
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let query = use_query_map();
+    // Sent here by an expired session: say so, and go back where the user was.
+    let expired = query.with_untracked(|q| q.get("expired").is_some());
+    let next = query.with_untracked(|q| q.get("next")).and_then(|n| api::safe_return(&n));
     let method = RwSignal::new(LoginMethod::Login);
     let identifier = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -52,13 +56,19 @@ pub fn LoginPage() -> impl IntoView {
         pending.set(true);
         error.set(None);
         let navigate = navigate.clone();
+        let next = next.clone();
         spawn_local(async move {
             match api::login(&req).await {
                 Ok(res) => {
                     let must_change = res.user.must_change_password;
                     session.user.set(Some(res.user));
                     password.set(String::new());
-                    navigate(if must_change { "/password" } else { "/transactions" }, Default::default());
+                    let to = if must_change {
+                        "/password".to_owned()
+                    } else {
+                        next.clone().unwrap_or_else(|| "/transactions".to_owned())
+                    };
+                    navigate(&to, Default::default());
                 }
                 Err(e) => {
                     let msg = match (e.status(), e.code()) {
@@ -78,6 +88,7 @@ pub fn LoginPage() -> impl IntoView {
             <form class="card login-card" on:submit=on_submit novalidate>
                 <div class="login-brand">{i18n::BRAND}</div>
                 <h1>{t::TITLE}</h1>
+                {expired.then(|| view! { <p class="notice" role="status" data-testid="expired">{t::EXPIRED}</p> })}
                 <div class="tabs" role="tablist">
                     {TABS
                         .into_iter()

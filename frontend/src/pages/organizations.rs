@@ -53,7 +53,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     {move || {
                         list.get()
                             .map(|res| match res {
-                                Err(e) => view! { <ErrorState message=e.user_message() /> }.into_any(),
+                                Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
                                 Ok(orgs) => {
                                     let shown: Vec<_> = orgs
                                         .into_iter()
@@ -117,7 +117,7 @@ pub fn OrganizationPage() -> impl IntoView {
                                 <header class="page-header">
                                     <A href="/organizations" attr:class="back"><Icon name="chevron-left" />{common::BACK}</A>
                                 </header>
-                                <div class="card"><ErrorState message=e.user_message() /></div>
+                                <div class="card"><ErrorState error=e retry=Callback::new(move |()| detail.refetch()) /></div>
                             }
                             .into_any(),
                         })

@@ -182,7 +182,7 @@ pub fn ReportsPage() -> impl IntoView {
             {move || export_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <Suspense fallback=Loading>
                 {move || analytics.get().map(|res| match res {
-                    Err(e) => view! { <div class="card"><ErrorState message=e.user_message() /></div> }.into_any(),
+                    Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| analytics.refetch()) /></div> }.into_any(),
                     Ok(a) => view! { <Cards a=a.clone() /> <Dashboards a=a /> }.into_any(),
                 })}
             </Suspense>
@@ -215,7 +215,8 @@ fn Cards(a: Analytics) -> impl IntoView {
             <div class="card stat" data-testid="average"><span class="stat-label">{t::AVERAGE}</span><span class="stat-value">{format::money(&c.average_ticket)}</span></div>
             <div class="card stat" data-testid="fees"><span class="stat-label">{t::FEES}</span><span class="stat-value">{format::money(&c.fees)}</span></div>
             <div class="card stat" data-testid="volume"><span class="stat-label">{t::VOLUME}</span><span class="stat-value">{format::money(&c.volume)}</span></div>
-            <div class="card stat"><span class="stat-label">{t::COUNT}</span><span class="stat-value">{format::count(c.count)}</span>
+            <div class="card stat" data-testid="count"><span class="stat-label">{t::COUNT}</span><span class="stat-value">{format::count(c.count)}</span>
+                <span class="muted">{t::COUNT_NOTE}</span>
                 <span class="muted">{t::SUCCESS}": "{c.success_rate.map(|r| format!("{}%", r.replace('.', ","))).unwrap_or_else(|| "—".to_owned())}</span></div>
         </div>
     }
@@ -236,6 +237,10 @@ fn Dashboards(a: Analytics) -> impl IntoView {
                         <span class="num">{format::count(s.count)}</span>
                     </div>
                 }).collect_view()}
+                <div class="meter total">
+                    <span class="meter-label">{t::TOTAL}</span><span></span>
+                    <span class="num" data-testid="status-total">{format::count(a.by_status.iter().map(|s| s.count).sum())}</span>
+                </div>
             </div>
             <div class="card" data-testid="by-type">
                 <h2>{t::BY_TYPE}</h2>

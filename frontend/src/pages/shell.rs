@@ -26,7 +26,12 @@ pub fn Shell() -> impl IntoView {
                 return;
             }
             match session.user.get() {
-                None => navigate("/login", Default::default()),
+                None => {
+                    // Back here after signing in.
+                    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                    let next = String::from(js_sys::encode_uri_component(&here));
+                    navigate(&format!("/login?next={next}"), Default::default())
+                }
                 Some(u) if u.must_change_password && location.pathname.get() != "/password" => {
                     navigate("/password", Default::default())
                 }

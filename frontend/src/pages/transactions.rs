@@ -18,11 +18,6 @@ use crate::session::use_session;
 const KEYS: [&str; 8] = ["from", "to", "date_field", "status", "type", "organization_id", "q", "page"];
 
 /// Today's date in the browser, `YYYY-MM-DD`.
-fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
-}
-
 fn query_string(params: &ParamsMap, overrides: &[(&str, Option<String>)]) -> String {
     KEYS.iter()
         .filter_map(|k| {
@@ -42,6 +37,8 @@ pub fn TransactionsPage() -> impl IntoView {
     let navigate = use_navigate();
     let session = use_session();
     let param = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
+    // «Today» as the server reads it: the user's day in the user's zone, not the browser's.
+    let today = move || crate::format::today_in(&session.user.get().map(|u| u.time_zone).unwrap_or_default());
 
     // Changing any filter returns to the first page; the URL is the single source of truth.
     let go = Callback::new(move |changes: Vec<(&'static str, Option<String>)>| {
@@ -115,7 +112,7 @@ pub fn TransactionsPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || list.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState message=e.user_message() /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
                         Ok(page) if page.data.is_empty() => view! { <Empty message=t::EMPTY /> }.into_any(),
                         Ok(page) => {
                             let last = (page.total as u32).div_ceil(page.per_page).max(1);

@@ -65,7 +65,8 @@ pub struct Analytics {
     pub time_zone: String,
     pub buckets: Vec<Bucket>,
     pub cards: Cards,
-    /// Every operation of the period by status (all types).
+    /// The payments and payouts of the period by status (refunds are `refunds`); the executed
+    /// statuses add up to `cards.count`.
     pub by_status: Vec<StatusSlice>,
     /// Executed operations by type (refunds: succeeded refunds).
     pub by_type: Vec<TypeSlice>,
