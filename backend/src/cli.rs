@@ -205,6 +205,7 @@ pub async fn create_admin(
             role: Role::Admin,
             time_zone: "Europe/Moscow",
             must_change_password: false,
+            can_refund: true,
         },
     )
     .await?;

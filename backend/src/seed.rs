@@ -102,6 +102,7 @@ pub async fn seed_demo(pool: &PgPool, settings: &Settings) -> anyhow::Result<Opt
             role: Role::Admin,
             time_zone: "Europe/Moscow",
             must_change_password: false,
+            can_refund: true,
         },
     )
     .await?;
@@ -116,6 +117,8 @@ pub async fn seed_demo(pool: &PgPool, settings: &Settings) -> anyhow::Result<Opt
             role: Role::Partner,
             time_zone: "Europe/Moscow",
             must_change_password: false,
+            // The demo partner was granted «Возвраты».
+            can_refund: true,
         },
     )
     .await?;

@@ -7,7 +7,7 @@ use shared::dto::analytics::Analytics;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
-use shared::dto::transactions::{CaptureRequest, TransactionDetail, TransactionPage};
+use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, TransactionDetail, TransactionPage};
 use shared::ids::{OperationId, OrganizationId};
 use shared::{Amount, ErrorBody, ErrorCode};
 
@@ -147,6 +147,11 @@ pub async fn transaction(id: OperationId) -> Result<TransactionDetail, ApiError>
 /// «Списать»: all (no amount) or part of an authorized payment's hold.
 pub async fn capture(id: OperationId, amount: Option<Amount>) -> Result<TransactionDetail, ApiError> {
     send(post(&format!("/transactions/{id}/capture"), &CaptureRequest { amount })).await
+}
+
+/// «Вернуть»: refunds part or the rest of a charged payment.
+pub async fn refund(id: OperationId, req: &CabinetRefundRequest) -> Result<TransactionDetail, ApiError> {
+    send(post(&format!("/transactions/{id}/refunds"), req)).await
 }
 
 /// «Отменить»: releases an authorized payment's hold.

@@ -53,3 +53,14 @@ pub fn today_in(time_zone: &str) -> String {
         format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
     })
 }
+
+/// An amount as a person types it (`1 500,50`, `1500.5`): more than zero, or nothing.
+pub fn parse_amount(typed: &str) -> Option<Amount> {
+    let text: String = typed.chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
+    Amount::parse(&text).ok().filter(|a| !a.is_zero())
+}
+
+/// An amount as an input shows it: `1500,50`.
+pub fn amount_input(a: &Amount) -> String {
+    a.to_string().replace('.', ",")
+}

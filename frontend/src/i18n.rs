@@ -157,6 +157,28 @@ pub mod transaction {
     pub const CANCELING: &str = "Отменяем…";
     pub const CANCEL_CONFIRM: &str = "Отменить платёж и снять блокировку суммы на карте?";
     pub const BAD_AMOUNT: &str = "Укажите сумму больше нуля, например 1500,00.";
+    pub const REFUND_TITLE: &str = "Возврат";
+    pub const REFUND: &str = "Вернуть";
+    pub const REFUNDING: &str = "Возвращаем…";
+    pub const REFUNDABLE: &str = "Доступно к возврату";
+    pub const REFUND_AMOUNT: &str = "Сумма возврата, ₽";
+    pub const REFUND_REASON: &str = "Причина";
+    pub const REFUND_CONFIRM: &str = "Вернуть плательщику";
+    pub const CLOSE: &str = "Закрыть";
+
+    /// Why a refund was refused, for people.
+    pub fn refund_error(code: Option<shared::ErrorCode>) -> Option<&'static str> {
+        use shared::ErrorCode::*;
+        match code? {
+            RefundExceedsPayment => Some("Сумма больше доступной к возврату."),
+            Conflict => Some("По платежу уже сделан возврат — обновите страницу и проверьте сумму."),
+            InvalidState => Some("Этот платёж нельзя вернуть."),
+            Forbidden => Some("У вас нет права «Возвраты». Обратитесь к менеджеру."),
+            OrganizationBlocked => Some("Организация заблокирована: возвраты недоступны."),
+            VelocityLimitExceeded => Some("Превышен дневной лимит возвратов организации."),
+            _ => None,
+        }
+    }
 
     /// Why a capture or a cancel was refused, for people.
     pub fn hold_error(code: Option<shared::ErrorCode>) -> Option<&'static str> {

@@ -24,6 +24,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/transactions/{id}", web::get().to(transactions::get))
         .route("/transactions/{id}/capture", web::post().to(transactions::capture))
         .route("/transactions/{id}/cancel", web::post().to(transactions::cancel))
+        .route("/transactions/{id}/refunds", web::post().to(transactions::refund))
         .route("/operations/{id}/events", web::get().to(events::of_operation))
         .route("/events/{id}/resend", web::post().to(events::resend))
         .configure(admin::config);

@@ -3,16 +3,16 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use shared::dto::transactions::{CaptureRequest, TransactionDetail, TransactionPage};
+use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, TransactionDetail, TransactionPage};
 use shared::ids::{OperationId, OrganizationId};
-use shared::{ErrorCode, OrganizationStatus};
+use shared::{ErrorCode, OperationStatus, OrganizationStatus, Role};
 
 use super::params::{self, invalid};
 use crate::auth::extract::CabinetUser;
 use crate::auth::extract::SessionUser as Session;
 use crate::db::{self, transactions::Filter};
 use crate::error::ApiError;
-use crate::operations::holds::{self, By};
+use crate::operations::{By, holds, refunds};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -94,16 +94,9 @@ pub async fn capture(
         return Err(invalid("amount", "the amount must be greater than 0"));
     }
     let org = payment_in_scope(&state, &s, id).await?;
-    // A blocked organization takes no money, as the payment API answers it; releasing a hold
-    // («Отменить») stays open to it, since it only gives the payer's money back.
-    let status: OrganizationStatus =
-        sqlx::query_scalar("SELECT status FROM organizations WHERE id = $1").bind(org).fetch_one(&state.db).await?;
-    if status == OrganizationStatus::Blocked {
-        return Err(ApiError::new(
-            ErrorCode::OrganizationBlocked,
-            "The organization is blocked. Contact your manager.",
-        ));
-    }
+    // A blocked organization takes no money; releasing a hold («Отменить») stays open to it,
+    // since it only gives the payer's money back.
+    refuse_blocked(&state, org).await?;
     holds::capture(&state, org, id, amount, By::User { id: s.user.id, ip: s.ip }).await?;
     Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
 }
@@ -118,6 +111,44 @@ pub async fn cancel(
     let org = payment_in_scope(&state, &s, id).await?;
     holds::cancel(&state, org, id, By::User { id: s.user.id, ip: s.ip }).await?;
     Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
+}
+
+/// «Вернуть»: refunds part or the rest of a charged payment through the same flow as the API
+/// (race-free under the payment's row lock, within the velocity caps), for staff and for partners
+/// granted «Возвраты». A double submit finds `refunded_amount` changed and is refused.
+pub async fn refund(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<OperationId>,
+    body: web::Json<CabinetRefundRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let req = body.into_inner();
+    if s.user.role != Role::Admin && !s.user.can_refund {
+        return Err(ApiError::new(ErrorCode::Forbidden, "Refunds need the «Возвраты» right; ask your manager."));
+    }
+    if req.amount.is_some_and(|a| a.is_zero()) {
+        return Err(invalid("amount", "the amount must be greater than 0"));
+    }
+    let reason = crate::payment_api::validate::reason(req.reason.as_deref())?;
+    let org = payment_in_scope(&state, &s, id).await?;
+    refuse_blocked(&state, org).await?;
+    let input = refunds::RefundInput { amount: req.amount, reason, seen_refunded: Some(req.seen_refunded) };
+    refunds::create(&state, org, id, input, By::User { id: s.user.id, ip: s.ip }).await?;
+    Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
+}
+
+/// A blocked organization moves no money, as the payment API answers it.
+async fn refuse_blocked(state: &AppState, org: OrganizationId) -> Result<(), ApiError> {
+    let status: OrganizationStatus =
+        sqlx::query_scalar("SELECT status FROM organizations WHERE id = $1").bind(org).fetch_one(&state.db).await?;
+    if status == OrganizationStatus::Blocked {
+        return Err(ApiError::new(
+            ErrorCode::OrganizationBlocked,
+            "The organization is blocked. Contact your manager.",
+        ));
+    }
+    Ok(())
 }
 
 /// The organization of a payment the user may see; anything else is 404.
@@ -140,6 +171,9 @@ async fn detail(state: &AppState, s: &Session, id: OperationId) -> Result<Transa
     let refunds = db::transactions::related(&mut tx, id, false).await?;
     let timeline = db::transactions::timeline(&mut tx, id).await?;
     tx.commit().await?;
+    let row = db::operations::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+    let charged = matches!(row.status, OperationStatus::Succeeded | OperationStatus::PartiallyRefunded);
+    let refundable = (row.kind.is_payment() && charged).then(|| row.refundable());
     Ok(TransactionDetail {
         row: d.row,
         refunded_amount: d.refunded_amount,
@@ -152,6 +186,7 @@ async fn detail(state: &AppState, s: &Session, id: OperationId) -> Result<Transa
         recurring: d.recurring,
         captured_amount: d.captured_amount,
         hold_expires: d.hold_expires,
+        refundable,
         parent,
         refunds,
         timeline,

@@ -13,13 +13,15 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub time_zone: &'a str,
     pub must_change_password: bool,
+    /// The right «Возвраты».
+    pub can_refund: bool,
 }
 
 pub async fn insert(tx: &mut Transaction<'_, Postgres>, user: &NewUser<'_>) -> sqlx::Result<UserId> {
     let id = UserId::new();
     sqlx::query(
-        "INSERT INTO users (id, login, email, phone, full_name, password_hash, role, time_zone, must_change_password)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO users (id, login, email, phone, full_name, password_hash, role, time_zone, must_change_password, can_refund)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(user.login)
@@ -30,6 +32,7 @@ pub async fn insert(tx: &mut Transaction<'_, Postgres>, user: &NewUser<'_>) -> s
     .bind(user.role)
     .bind(user.time_zone)
     .bind(user.must_change_password)
+    .bind(user.can_refund)
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -163,10 +166,11 @@ struct UserRow {
     time_zone: String,
     must_change_password: bool,
     active: bool,
+    can_refund: bool,
     organization_ids: Vec<uuid::Uuid>,
 }
 
-const USER_SELECT: &str = "SELECT u.id, u.login, u.email, u.phone, u.full_name, u.role, u.time_zone, u.must_change_password, u.active,
+const USER_SELECT: &str = "SELECT u.id, u.login, u.email, u.phone, u.full_name, u.role, u.time_zone, u.must_change_password, u.active, u.can_refund,
         coalesce(array_agg(m.organization_id ORDER BY m.organization_id) FILTER (WHERE m.organization_id IS NOT NULL), '{}') AS organization_ids
    FROM users u LEFT JOIN memberships m ON m.user_id = u.id";
 
@@ -184,6 +188,7 @@ impl From<UserRow> for UserRecord {
                 must_change_password: r.must_change_password,
                 active: r.active,
                 organization_ids: r.organization_ids.into_iter().map(OrganizationId).collect(),
+                can_refund: r.can_refund,
             },
             active: r.active,
         }
@@ -228,12 +233,14 @@ pub struct UserChanges<'a> {
     pub role: Option<Role>,
     pub time_zone: Option<&'a str>,
     pub active: Option<bool>,
+    pub can_refund: Option<bool>,
 }
 
 pub async fn update(db: impl PgExecutor<'_>, user: UserId, c: &UserChanges<'_>) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "UPDATE users SET full_name = coalesce($2, full_name), role = coalesce($3, role),
-                time_zone = coalesce($4, time_zone), active = coalesce($5, active), updated_at = now()
+                time_zone = coalesce($4, time_zone), active = coalesce($5, active),
+                can_refund = coalesce($6, can_refund), updated_at = now()
           WHERE id = $1",
     )
     .bind(user)
@@ -241,6 +248,7 @@ pub async fn update(db: impl PgExecutor<'_>, user: UserId, c: &UserChanges<'_>) 
     .bind(c.role)
     .bind(c.time_zone)
     .bind(c.active)
+    .bind(c.can_refund)
     .execute(db)
     .await?;
     Ok(r.rows_affected() == 1)

@@ -11,27 +11,16 @@
 //! and sends a step the bank never received again: the bank books each (reference, type) once.
 
 use futures_util::StreamExt;
-use shared::ids::{OperationId, OrganizationId, UserId};
+use shared::ids::{OperationId, OrganizationId};
 use shared::{Amount, ErrorCode, OperationStatus as S, OperationType as T};
 use sqlx::{Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
 
-use super::claim::Claim;
-use super::{apply_outcome, first_check, move_to, outcome_or_pending};
+use super::{By, apply_outcome, first_check, move_to, outcome_or_pending};
 use crate::acquirer::{BookingKind, Outcome};
 use crate::db::operations::{self, Change, HoldStep, OperationRow};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Who ends a hold, for the idempotency key and the audit trail.
-pub enum By<'a> {
-    /// The payment API, under an idempotency key.
-    Api(&'a Claim),
-    /// A cabinet user (their transitions are guarded by the status, not by a key).
-    User { id: UserId, ip: Option<std::net::IpAddr> },
-    /// The expiry worker, which claimed the hold by moving its expiry to this lease.
-    Expiry { claimed: OffsetDateTime },
-}
 
 /// `POST /payments/{id}/capture`: takes `amount` (all of the hold when omitted) of an
 /// authorized payment of `org`.
@@ -95,21 +84,8 @@ async fn end(
     let row = begin(state, &mut tx, &row, step, amount).await?;
     let action = if step == HoldStep::Capture { "payment.capture" } else { "payment.cancel" };
     let details = serde_json::json!({"amount": amount, "authorized": row.amount, "currency": row.currency});
-    let claim = match by {
-        By::Api(claim) => {
-            claim.attach(&mut *tx, Some(id)).await?;
-            claim.audit(&mut *tx, action, &id.to_string(), details).await?;
-            Some(claim)
-        }
-        By::User { id: user, ip } => {
-            audit(&mut tx, &row, action, Some(user), ip, details).await?;
-            None
-        }
-        By::Expiry { .. } => {
-            audit(&mut tx, &row, "payment.hold_expired", None, None, details).await?;
-            None
-        }
-    };
+    let action = if matches!(by, By::Expiry { .. }) { "payment.hold_expired" } else { action };
+    let claim = by.record(&mut tx, row.organization_id, row.id, action, details).await?;
     tx.commit().await?;
     let outcome = outcome_or_pending(send(state, &row).await);
     Ok(apply_outcome(state, id, step_booking(step), outcome, claim).await?)
@@ -121,30 +97,6 @@ pub fn step_booking(step: HoldStep) -> BookingKind {
         HoldStep::Capture => BookingKind::Capture,
         HoldStep::Release => BookingKind::Release,
     }
-}
-
-async fn audit(
-    tx: &mut Transaction<'_, Postgres>,
-    row: &OperationRow,
-    action: &str,
-    user: Option<UserId>,
-    ip: Option<std::net::IpAddr>,
-    details: serde_json::Value,
-) -> sqlx::Result<()> {
-    crate::db::audit::record(
-        &mut **tx,
-        crate::db::audit::Entry {
-            actor_user: user,
-            action,
-            target_type: Some("operation"),
-            target_id: Some(row.id.to_string()),
-            organization: Some(row.organization_id),
-            ip,
-            details,
-            ..Default::default()
-        },
-    )
-    .await
 }
 
 /// Moves a locked authorized payment to `processing` with the step it sends to the bank. The

@@ -22,6 +22,51 @@ use crate::db::operations::{self, Change, OperationRow};
 use crate::db::{self};
 use crate::state::AppState;
 
+/// Who moves money on an operation: for the idempotency key and the audit trail.
+pub enum By<'a> {
+    /// The payment API, under an idempotency key.
+    Api(&'a Claim),
+    /// A cabinet user (their transitions are guarded by the operation's state, not by a key).
+    User { id: shared::ids::UserId, ip: Option<std::net::IpAddr> },
+    /// The hold-expiry worker, which claimed the hold by moving its expiry to this lease.
+    Expiry { claimed: time::OffsetDateTime },
+}
+
+impl<'a> By<'a> {
+    /// In the operation's transaction: attaches the API's idempotency key (whose answer is then
+    /// saved with the outcome: the claim is returned) and audits the action.
+    pub async fn record(
+        &self,
+        tx: &mut Transaction<'_, Postgres>,
+        organization: shared::ids::OrganizationId,
+        operation: shared::ids::OperationId,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<Option<&'a Claim>, crate::error::ApiError> {
+        let (user, ip) = match self {
+            By::Api(claim) => {
+                claim.attach(&mut **tx, Some(operation)).await?;
+                claim.audit(&mut **tx, action, &operation.to_string(), details).await?;
+                return Ok(Some(*claim));
+            }
+            By::User { id, ip } => (Some(*id), *ip),
+            By::Expiry { .. } => (None, None),
+        };
+        let entry = db::audit::Entry {
+            actor_user: user,
+            action,
+            target_type: Some("operation"),
+            target_id: Some(operation.to_string()),
+            organization: Some(organization),
+            ip,
+            details,
+            ..Default::default()
+        };
+        db::audit::record(&mut **tx, entry).await?;
+        Ok(None)
+    }
+}
+
 /// The webhook event a transition announces, if any (api-contract.md, Notifications).
 pub fn event_type(kind: T, to: S) -> Option<&'static str> {
     match (kind, to) {

@@ -6,21 +6,29 @@ use shared::ids::{OperationId, OrganizationId};
 use shared::{Amount, ErrorCode, OperationStatus as S, OperationType as T};
 use sqlx::{Postgres, Transaction};
 
-use super::claim::Claim;
-use super::{apply_outcome, first_check, move_to, outcome_or_pending};
+use super::{By, apply_outcome, first_check, move_to, outcome_or_pending};
 use crate::acquirer::{BookingKind, RefundRequest};
 use crate::db::operations::{self, Change, NewOperation, OperationRow};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// What a refund request asks for.
+pub struct RefundInput {
+    pub amount: Option<Amount>,
+    pub reason: Option<String>,
+    /// The payment's `refunded_amount` as the person asking saw it (the cabinet): a refund
+    /// made meanwhile (a double submit, a colleague) refuses this one with `409 conflict`.
+    pub seen_refunded: Option<Amount>,
+}
+
 pub async fn create(
     state: &AppState,
     org: OrganizationId,
     payment_id: OperationId,
-    amount: Option<Amount>,
-    reason: Option<String>,
-    claim: &Claim,
+    input: RefundInput,
+    by: By<'_>,
 ) -> Result<OperationRow, ApiError> {
+    let RefundInput { amount, reason, seen_refunded } = input;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     // The payment must be this organization's; payouts cannot be refunded.
@@ -33,6 +41,12 @@ pub async fn create(
         return Err(ApiError::new(
             ErrorCode::InvalidState,
             format!("A payment in status {} cannot be refunded.", payment.status),
+        ));
+    }
+    if seen_refunded.is_some_and(|seen| seen != payment.refunded_amount) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "The payment was refunded meanwhile; look at it again before refunding more.",
         ));
     }
     // Refunds return what was captured, never more.
@@ -97,9 +111,8 @@ pub async fn create(
         created_at: now,
     };
     operations::insert(&mut tx, &op).await?;
-    claim.attach(&mut *tx, Some(id)).await?;
     let details = serde_json::json!({"payment_id": payment_id, "amount": amount, "currency": op.currency});
-    claim.audit(&mut *tx, "refund.create", &id.to_string(), details).await?;
+    let claim = by.record(&mut tx, org, id, "refund.create", details).await?;
     tx.commit().await?;
 
     let reference = operations::acquirer_reference(id);
@@ -112,7 +125,7 @@ pub async fn create(
             currency: &payment.currency,
         })
         .await;
-    Ok(apply_outcome(state, id, BookingKind::Refund, outcome_or_pending(outcome), Some(claim)).await?)
+    Ok(apply_outcome(state, id, BookingKind::Refund, outcome_or_pending(outcome), claim).await?)
 }
 
 /// After a refund ends: a success moves the payment to partially refunded or refunded (and

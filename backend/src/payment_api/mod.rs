@@ -9,7 +9,7 @@ mod lists;
 pub(crate) mod payments;
 pub(crate) mod payouts;
 pub(crate) mod refunds;
-mod validate;
+pub(crate) mod validate;
 
 use actix_web::web;
 

@@ -11,7 +11,7 @@ use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
 use crate::error::ApiError;
-use crate::operations::holds::{self, By};
+use crate::operations::{By, holds};
 use crate::operations::{objects, payments};
 use crate::state::AppState;
 

@@ -11,7 +11,7 @@ use super::validate;
 use crate::auth::merchant::Merchant;
 use crate::db::operations;
 use crate::error::ApiError;
-use crate::operations::{objects, refunds};
+use crate::operations::{By, objects, refunds};
 use crate::state::AppState;
 
 const KINDS: &[OperationType] = &[OperationType::Refund];
@@ -36,7 +36,10 @@ pub async fn create(
         payload,
         StatusCode::CREATED,
         validate,
-        |(amount, reason), claim| async move { refunds::create(st, org, payment_id, amount, reason, &claim).await },
+        |(amount, reason), claim| async move {
+            let input = refunds::RefundInput { amount, reason, seen_refunded: None };
+            refunds::create(st, org, payment_id, input, By::Api(&claim)).await
+        },
     )
     .await
 }

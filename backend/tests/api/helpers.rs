@@ -256,6 +256,7 @@ impl TestApp {
                 role,
                 time_zone: "Europe/Moscow",
                 must_change_password: false,
+                can_refund: false,
             },
         )
         .await

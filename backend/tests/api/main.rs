@@ -5,6 +5,7 @@ mod admin;
 mod api_keys;
 mod auth;
 mod bank;
+mod cabinet_refunds;
 mod cards;
 mod cli;
 mod clients;

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::dto::events::EventView;
-use shared::dto::transactions::{LocalTime, RelatedOperation, TransactionDetail};
+use shared::dto::transactions::{CabinetRefundRequest, LocalTime, RelatedOperation, TransactionDetail};
 use shared::ids::OperationId;
 use shared::{OperationStatus, OperationType};
 
@@ -74,6 +74,10 @@ fn Detail(
     let r = &d.row;
     let holding =
         (r.status == OperationStatus::Authorized).then(|| view! { <HoldActions d=d.clone() reload=reload /> });
+    let session = crate::session::use_session();
+    let may_refund = session.user.get_untracked().is_some_and(|u| u.role == shared::Role::Admin || u.can_refund);
+    let refunding =
+        d.refundable.filter(|_| may_refund).map(|rest| view! { <RefundAction d=d.clone() rest=rest reload=reload /> });
     let card_label = if r.kind == OperationType::Oct { t::CARD_CREDIT } else { t::CARD };
     let failed_reason = r.error_code.as_deref().map(list::error);
     view! {
@@ -107,6 +111,7 @@ fn Detail(
             </div>
         </div>
         {holding}
+        {refunding}
         {d.parent.clone().map(|p| view! { <div class="card"><h2>{t::PARENT}</h2>{related_table(vec![p])}</div> })}
         {(!d.refunds.is_empty()).then(|| view! { <div class="card"><h2>{t::REFUNDS}</h2>{related_table(d.refunds.clone())}</div> })}
         <div class="card">
@@ -136,7 +141,7 @@ fn Detail(
 fn HoldActions(d: TransactionDetail, reload: Callback<()>) -> impl IntoView {
     let id = d.row.id;
     let full = d.row.amount;
-    let amount = RwSignal::new(full.to_string().replace('.', ","));
+    let amount = RwSignal::new(format::amount_input(&full));
     let pending = RwSignal::new(None::<&'static str>);
     let error = RwSignal::new(None::<String>);
     let finish = move |res: Result<TransactionDetail, api::ApiError>| {
@@ -148,9 +153,7 @@ fn HoldActions(d: TransactionDetail, reload: Callback<()>) -> impl IntoView {
     };
     let capture = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let typed: String =
-            amount.get().chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
-        let Some(value) = shared::Amount::parse(&typed).ok().filter(|a| !a.is_zero()) else {
+        let Some(value) = format::parse_amount(&amount.get()) else {
             error.set(Some(t::BAD_AMOUNT.to_owned()));
             return;
         };
@@ -186,6 +189,76 @@ fn HoldActions(d: TransactionDetail, reload: Callback<()>) -> impl IntoView {
                     {move || if pending.get() == Some(t::CANCELING) { t::CANCELING } else { t::CANCEL }}
                 </button>
             </form>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </div>
+    }
+}
+
+/// «Вернуть»: part or the rest of a charged payment, with a reason, after a confirmation.
+#[component]
+fn RefundAction(d: TransactionDetail, rest: shared::Amount, reload: Callback<()>) -> impl IntoView {
+    let id = d.row.id;
+    let seen = d.refunded_amount;
+    let open = RwSignal::new(false);
+    let amount = RwSignal::new(format::amount_input(&rest));
+    let reason = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let Some(value) = format::parse_amount(&amount.get_untracked()) else {
+            error.set(Some(t::BAD_AMOUNT.to_owned()));
+            return;
+        };
+        let question = format!("{} {}?", t::REFUND_CONFIRM, format::money(&value));
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        let req = CabinetRefundRequest {
+            amount: (value != rest).then_some(value),
+            reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+            seen_refunded: seen,
+        };
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            match api::refund(id, &req).await {
+                Ok(_) => reload.run(()),
+                Err(e) => {
+                    pending.set(false);
+                    error.set(Some(t::refund_error(e.code()).map(str::to_owned).unwrap_or_else(|| e.user_message())));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="card refund" data-testid="refund">
+            <div class="card-head">
+                <h2>{t::REFUND_TITLE}</h2>
+                <Show when=move || !open.get()>
+                    <button type="button" class="button" on:click=move |_| open.set(true)>{t::REFUND}</button>
+                </Show>
+            </div>
+            <p class="muted">{t::REFUNDABLE}": "{format::money(&rest)}</p>
+            <Show when=move || open.get()>
+                <form class="hold-form" on:submit=submit novalidate>
+                    <label>
+                        <span>{t::REFUND_AMOUNT}</span>
+                        <input type="text" inputmode="decimal" name="refund-amount" bind:value=amount />
+                    </label>
+                    <label class="grow">
+                        <span>{t::REFUND_REASON}</span>
+                        <input type="text" name="reason" maxlength="1000" bind:value=reason />
+                    </label>
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        {move || if pending.get() { t::REFUNDING } else { t::REFUND }}
+                    </button>
+                    <button type="button" class="button ghost" on:click=move |_| { open.set(false); error.set(None); }>{t::CLOSE}</button>
+                </form>
+            </Show>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </div>
     }

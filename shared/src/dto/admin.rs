@@ -129,6 +129,9 @@ pub struct CreateUserRequest {
     pub organization_ids: Vec<OrganizationId>,
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The right «Возвраты» (partners; staff always may refund).
+    #[serde(default)]
+    pub can_refund: bool,
 }
 
 /// `PATCH /cabinet/api/v1/admin/users/{id}`
@@ -147,6 +150,8 @@ pub struct UpdateUserRequest {
     pub active: Option<bool>,
     #[serde(default)]
     pub organization_ids: Option<Vec<OrganizationId>>,
+    #[serde(default)]
+    pub can_refund: Option<bool>,
 }
 
 /// `POST /cabinet/api/v1/admin/users/{id}/reset-password`: a one-time password, shown once.

@@ -56,4 +56,7 @@ pub struct UserView {
     /// A disabled account cannot sign in.
     pub active: bool,
     pub organization_ids: Vec<OrganizationId>,
+    /// The right «Возвраты»: may refund from the cabinet (staff always may).
+    #[serde(default)]
+    pub can_refund: bool,
 }

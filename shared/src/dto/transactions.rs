@@ -85,6 +85,9 @@ pub struct TransactionDetail {
     pub captured_amount: Option<Amount>,
     /// A two-stage payment's hold: when it is released unless captured (`authorized` only).
     pub hold_expires: Option<LocalTime>,
+    /// What can still be refunded (a charged payment only).
+    #[serde(default)]
+    pub refundable: Option<Amount>,
     pub parent: Option<RelatedOperation>,
     pub refunds: Vec<RelatedOperation>,
     pub timeline: Vec<TimelineEntry>,
@@ -96,4 +99,17 @@ pub struct TransactionDetail {
 pub struct CaptureRequest {
     #[serde(default)]
     pub amount: Option<Amount>,
+}
+
+/// «Вернуть» in the cabinet: part (or, with no amount, the rest) of a charged payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CabinetRefundRequest {
+    #[serde(default)]
+    pub amount: Option<Amount>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The payment's `refunded_amount` the page showed: if another refund was made since (a
+    /// double submit, a colleague), this one is refused with `409 conflict`.
+    pub seen_refunded: Amount,
 }

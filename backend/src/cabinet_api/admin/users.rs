@@ -70,6 +70,7 @@ pub async fn create(
             role: req.role,
             time_zone: &tz,
             must_change_password: false,
+            can_refund: req.can_refund,
         },
     )
     .await
@@ -117,8 +118,13 @@ pub async fn update(
         organizations_exist(&state, orgs).await?;
     }
     let mut tx = state.db.begin().await?;
-    let changes =
-        UserChanges { full_name: full_name.as_deref(), role: req.role, time_zone: tz.as_deref(), active: req.active };
+    let changes = UserChanges {
+        full_name: full_name.as_deref(),
+        role: req.role,
+        time_zone: tz.as_deref(),
+        active: req.active,
+        can_refund: req.can_refund,
+    };
     if !db::users::update(&mut *tx, id, &changes).await? {
         return Err(ApiError::not_found());
     }
