@@ -85,7 +85,6 @@ pub async fn of_operation(
     db: &sqlx::PgPool,
     operation: shared::ids::OperationId,
 ) -> sqlx::Result<Vec<shared::dto::events::EventView>> {
-    use shared::dto::events::{DeliveryAttemptView, EventView};
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT id, type, created_at, delivery_status, attempts, next_attempt_at, delivered_at
            FROM events WHERE operation_id = $1 ORDER BY created_at, id",
@@ -93,6 +92,28 @@ pub async fn of_operation(
     .bind(operation)
     .fetch_all(db)
     .await?;
+    with_attempts(db, events).await
+}
+
+/// An organization's latest events, newest first, each with its attempts: the delivery log.
+pub async fn latest_of_organization(
+    db: &sqlx::PgPool,
+    org: OrganizationId,
+    limit: i64,
+) -> sqlx::Result<Vec<shared::dto::events::EventView>> {
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, type, created_at, delivery_status, attempts, next_attempt_at, delivered_at
+           FROM events WHERE organization_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+    )
+    .bind(org)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    with_attempts(db, events).await
+}
+
+async fn with_attempts(db: &sqlx::PgPool, events: Vec<EventRow>) -> sqlx::Result<Vec<shared::dto::events::EventView>> {
+    use shared::dto::events::{DeliveryAttemptView, EventView};
     let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let attempts: Vec<AttemptRow> = sqlx::query_as(
         "SELECT event_id, attempted_at, url, http_status, error, latency_ms, response_snippet, manual

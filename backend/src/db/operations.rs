@@ -378,11 +378,12 @@ pub async fn list(
     Ok((rows, has_more))
 }
 
-/// Records a webhook event in the outbox, in the transaction of the change it describes.
+/// Records a webhook event in the outbox, in the transaction of the change it describes (no
+/// operation: a `test.webhook`).
 pub async fn insert_event(
     tx: &mut Transaction<'_, Postgres>,
     org: OrganizationId,
-    operation: OperationId,
+    operation: Option<OperationId>,
     event_type: &str,
     data: serde_json::Value,
     now: OffsetDateTime,

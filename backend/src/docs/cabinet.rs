@@ -180,8 +180,49 @@ const REPORT_XLSX: Op = Op {
 )]
 pub fn reports_transactions_xlsx() {}
 
+const TEST_SENT: Tr = Tr {
+    en: "Accepted: `{\"event_id\"}` of the `test.webhook` event on its way",
+    ru: "Принято: `{\"event_id\"}` — событие `test.webhook` отправляется",
+};
+const NO_URL: Tr = Tr {
+    en: "`invalid_state`: the organization has no notification URL",
+    ru: "`invalid_state`: у организации не задан URL для уведомлений",
+};
+
+const WEBHOOK_TEST: Op = Op {
+    id: "organizations_webhook_test",
+    summary: Tr { en: "Send a test notification", ru: "Отправить тестовое уведомление" },
+    description: Tr {
+        en: "Sends a signed `test.webhook` event (`data`: `{\"organization_id\"}`) to the organization's notification URL, through the same outbox as every event: signed, retried, and shown in the delivery log. Staff, or a member of the organization.",
+        ru: "Отправляет подписанное событие `test.webhook` (`data`: `{\"organization_id\"}`) на URL уведомлений организации — так же, как любое другое событие: с подписью, повторами и записью в журнал доставки. Доступно сотрудникам ClickPay и пользователям организации.",
+    },
+    example: Example {
+        path: "/cabinet/api/v1/organizations/0193a001-2b3c-7d4e-8f50-617283940a1b/webhook-test",
+        key: None,
+        body: Some("{}"),
+    },
+};
+
+// `cabinet_api::organizations::webhook_test`
+#[utoipa::path(
+    post,
+    path = "/cabinet/api/v1/organizations/{id}/webhook-test",
+    operation_id = WEBHOOK_TEST.id,
+    tag = "Cabinet",
+    params(("id" = String, Path, description = OBJECT_ID.en)),
+    responses(
+        (status = 202, description = TEST_SENT.en, body = serde_json::Value),
+        SessionRequired,
+        CabinetNotFound,
+        (status = 422, description = NO_URL.en, body = ErrorBody),
+        RateLimited,
+    ),
+    security(("cabinet_session" = []))
+)]
+pub fn organizations_webhook_test() {}
+
 /// What the document says of these operations.
-pub const OPS: &[Op] = &[LOGIN, LIST, GET, REPORT_XLSX];
+pub const OPS: &[Op] = &[LOGIN, LIST, GET, REPORT_XLSX, WEBHOOK_TEST];
 
 /// Every other description of these operations, for the Russian document.
 pub const TERMS: &[Tr] = &[
@@ -197,4 +238,6 @@ pub const TERMS: &[Tr] = &[
     REPORT_TYPE,
     REPORT,
     TOO_LARGE,
+    TEST_SENT,
+    NO_URL,
 ];

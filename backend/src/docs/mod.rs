@@ -68,6 +68,7 @@ const CACHE_FOR: Duration = Duration::minutes(5);
         cabinet::organizations_list,
         cabinet::organizations_get,
         cabinet::reports_transactions_xlsx,
+        cabinet::organizations_webhook_test,
         admin::api_keys_issue,
         admin::api_keys_revoke,
         admin::organizations_create,

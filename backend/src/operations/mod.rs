@@ -119,7 +119,7 @@ pub async fn move_to(
     }
     if let Some(event) = event_type(updated.kind, to) {
         let data = objects::to_json(&updated, &state.public_url);
-        operations::insert_event(tx, updated.organization_id, updated.id, event, data, now).await?;
+        operations::insert_event(tx, updated.organization_id, Some(updated.id), event, data, now).await?;
     }
     if updated.kind == T::Oct && matches!(to, S::Succeeded | S::Failed) {
         // The payout's card number was kept sealed only until it is final.
@@ -301,8 +301,9 @@ mod tests {
                 }
             }
         }
-        let listed: std::collections::BTreeSet<_> = crate::payment_api::events::TYPES.into_iter().collect();
-        assert_eq!(announced, listed, "each listed type is announced by some transition");
+        let listed: std::collections::BTreeSet<_> =
+            crate::payment_api::events::TYPES.into_iter().filter(|t| *t != "test.webhook").collect();
+        assert_eq!(announced, listed, "each listed type but the cabinet's test is announced by some transition");
         assert_eq!(event_type(T::Ecom, S::Authorized), Some("payment.authorized"));
         assert_eq!(event_type(T::Aft, S::Canceled), Some("payment.canceled"));
         assert_eq!(event_type(T::Oct, S::Authorized), None);

@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// How far back the event log reaches.
 pub const RETENTION_DAYS: i64 = 30;
 
-pub const TYPES: [&str; 10] = [
+pub const TYPES: [&str; 11] = [
     "payment.authentication_required",
     "payment.authorized",
     "payment.canceled",
@@ -27,6 +27,7 @@ pub const TYPES: [&str; 10] = [
     "refund.failed",
     "payout.succeeded",
     "payout.failed",
+    "test.webhook",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -13,6 +13,7 @@ mod docs;
 mod health;
 mod helpers;
 mod idempotency;
+mod integration;
 mod lists;
 mod organizations;
 pub mod payer;
