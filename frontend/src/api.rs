@@ -3,6 +3,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::dto::admin::ApiKeyView;
 use shared::dto::analytics::Analytics;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
@@ -133,6 +134,23 @@ pub async fn organizations() -> Result<Vec<OrganizationSummary>, ApiError> {
 
 pub async fn organization(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
     send(get(&format!("/organizations/{id}"))).await
+}
+
+/// «Отправить тестовое уведомление»: the id of the `test.webhook` event on its way.
+pub async fn webhook_test(id: OrganizationId) -> Result<String, ApiError> {
+    let answer: serde_json::Value =
+        send(post(&format!("/organizations/{id}/webhook-test"), &serde_json::json!({}))).await?;
+    Ok(answer["event_id"].as_str().unwrap_or_default().to_owned())
+}
+
+/// The organization's latest events with their delivery attempts.
+pub async fn organization_events(id: OrganizationId) -> Result<Vec<EventView>, ApiError> {
+    send::<DataList<EventView>>(get(&format!("/organizations/{id}/events?limit=20"))).await.map(|l| l.data)
+}
+
+/// The organization's API keys, by prefix.
+pub async fn organization_api_keys(id: OrganizationId) -> Result<Vec<ApiKeyView>, ApiError> {
+    send::<DataList<ApiKeyView>>(get(&format!("/organizations/{id}/api-keys"))).await.map(|l| l.data)
 }
 
 /// `?from=…&to=…`: the caller builds the query string (see `pages::transactions`).

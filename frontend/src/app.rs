@@ -6,7 +6,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::pages::{login, not_found, organizations, password, reports, shell, transaction, transactions};
+use crate::pages::{integration, login, not_found, organizations, password, reports, shell, transaction, transactions};
 use crate::session::Session;
 
 #[component]
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("transactions/:id") view=transaction::TransactionPage />
                     <Route path=path!("organizations") view=organizations::OrganizationsPage />
                     <Route path=path!("organizations/:id") view=organizations::OrganizationPage />
+                    <Route path=path!("organizations/:id/integration") view=integration::IntegrationPage />
                     <Route path=path!("reports") view=reports::ReportsPage />
                     <Route path=path!("password") view=password::PasswordPage />
                 </ParentRoute>

@@ -45,6 +45,40 @@ pub mod menu {
     pub const REPORTS: &str = "Отчетность";
     pub const LOGOUT: &str = "Выход";
     pub const ADMIN_BADGE: &str = "Администратор";
+    pub const DOCS: &str = "Документация API";
+}
+
+pub mod integration {
+    pub const TITLE: &str = "Интеграция";
+    pub const NOTIFICATIONS: &str = "Уведомления (вебхуки)";
+    pub const URL: &str = "URL для нотификаций";
+    pub const NOT_SET: &str = "не задан";
+    pub const SECRET: &str = "Секрет подписи";
+    pub const REVEAL: &str = "Показать";
+    pub const HIDE: &str = "Скрыть";
+    pub const VERIFY_HINT: &str = "Уведомления подписаны по спецификации Standard Webhooks: проверяйте заголовок webhook-signature этим секретом (пример — в документации API).";
+    pub const SEND_TEST: &str = "Отправить тестовое уведомление";
+    pub const SENDING: &str = "Отправляем…";
+    pub const SENT: &str = "Тестовое уведомление поставлено в очередь:";
+    pub const NO_URL: &str = "Чтобы получать уведомления, попросите менеджера указать URL для нотификаций.";
+    pub const DOCS: &str = "Документация API";
+    pub const LOG: &str = "Журнал доставки";
+    pub const REFRESH: &str = "Обновить";
+    pub const NO_EVENTS: &str = "Событий пока нет.";
+    pub const EVENT: &str = "Событие";
+    pub const CREATED: &str = "Создано";
+    pub const STATE: &str = "Состояние";
+    pub const LAST_ATTEMPT: &str = "Последняя попытка";
+    pub const KEYS: &str = "Ключи API";
+    pub const NO_KEYS: &str = "Ключей нет.";
+    pub const KEYS_HINT: &str =
+        "Ключ показывается один раз при выпуске. Выпустить новый или отозвать ключ может менеджер ClickPay.";
+    pub const PREFIX: &str = "Префикс";
+    pub const KEY_NAME: &str = "Название";
+    pub const LAST_USED: &str = "Последнее использование";
+    pub const NEVER: &str = "не использовался";
+    pub const ACTIVE: &str = "Активен";
+    pub const REVOKED: &str = "Отозван";
 }
 
 pub mod common {
@@ -204,6 +238,7 @@ pub mod organizations {
     pub const NOTIFICATION_URL: &str = "URL для нотификаций";
     pub const NOT_SET: &str = "не задан";
     pub const WEBHOOK_SECRET: &str = "Секрет подписи нотификаций";
+    pub const INTEGRATION: &str = "Интеграция";
     pub const REVEAL: &str = "Показать";
     pub const HIDE: &str = "Скрыть";
     pub const TERMINAL: &str = "Терминал";

@@ -17,6 +17,7 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         }
         "chevron-right" => "M9 6l6 6-6 6",
         "chevron-left" => "M15 6l-6 6 6 6",
+        "docs" => "M6 3h9l4 4v14H6zM15 3v4h4M9 12h7M9 16h7",
         _ => "M12 12h.01",
     };
     view! {

@@ -135,6 +135,7 @@ fn OrganizationView(org: OrganizationDetail) -> impl IntoView {
         <header class="page-header">
             <A href="/organizations" attr:class="back" attr:aria-label=common::BACK><Icon name="chevron-left" /></A>
             <h1>{org.name.clone()}</h1>
+            <A href=format!("/organizations/{}/integration", org.id) attr:class="button">{t::INTEGRATION}</A>
         </header>
         <div class="card">
             <h2>{t::DETAILS}</h2>

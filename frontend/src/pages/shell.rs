@@ -59,6 +59,8 @@ pub fn Shell() -> impl IntoView {
                         <A href="/transactions"><Icon name="transactions" /><span>{menu::TRANSACTIONS}</span></A>
                         <A href="/organizations"><Icon name="organizations" /><span>{menu::ORGANIZATIONS}</span></A>
                         <A href="/reports"><Icon name="reports" /><span>{menu::REPORTS}</span></A>
+                        // The docs are served by the server itself, outside the SPA.
+                        <a href="/partners/docs/" rel="noopener"><Icon name="docs" /><span>{menu::DOCS}</span></a>
                     </nav>
                     <div class="sidebar-bottom">
                         <div class="user" data-testid="user-name">
