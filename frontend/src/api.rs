@@ -3,14 +3,17 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared::dto::admin::ApiKeyView;
+use shared::dto::admin::{
+    ApiKeyView, AuditPage, CreateOrganizationRequest, CreateUserRequest, IssueApiKeyRequest, IssuedApiKey,
+    ResetPasswordResponse, UpdateOrganizationRequest, UpdateTerminalRequest, UpdateUserRequest, VelocityLimits,
+};
 use shared::dto::analytics::Analytics;
 use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
 use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, TransactionDetail, TransactionPage};
-use shared::ids::{OperationId, OrganizationId};
-use shared::{Amount, ErrorBody, ErrorCode};
+use shared::ids::{ApiKeyId, OperationId, OrganizationId, UserId};
+use shared::{Amount, ErrorBody, ErrorCode, TerminalType};
 
 use crate::i18n;
 
@@ -111,6 +114,10 @@ fn post<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> 
     Request::post(&format!("{BASE}{path}")).header("Accept", "application/json").json(body)
 }
 
+fn patch<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> {
+    Request::patch(&format!("{BASE}{path}")).header("Accept", "application/json").json(body)
+}
+
 pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiError> {
     send(post("/auth/login", req)).await
 }
@@ -151,6 +158,66 @@ pub async fn organization_events(id: OrganizationId) -> Result<Vec<EventView>, A
 /// The organization's API keys, by prefix.
 pub async fn organization_api_keys(id: OrganizationId) -> Result<Vec<ApiKeyView>, ApiError> {
     send::<DataList<ApiKeyView>>(get(&format!("/organizations/{id}/api-keys"))).await.map(|l| l.data)
+}
+
+pub async fn admin_create_organization(req: &CreateOrganizationRequest) -> Result<OrganizationDetail, ApiError> {
+    send(post("/admin/organizations", req)).await
+}
+
+pub async fn admin_update_organization(
+    id: OrganizationId,
+    req: &UpdateOrganizationRequest,
+) -> Result<OrganizationDetail, ApiError> {
+    send(patch(&format!("/admin/organizations/{id}"), req)).await
+}
+
+pub async fn admin_update_terminal(
+    id: OrganizationId,
+    kind: TerminalType,
+    req: &UpdateTerminalRequest,
+) -> Result<OrganizationDetail, ApiError> {
+    send(patch(&format!("/admin/organizations/{id}/terminals/{kind}"), req)).await
+}
+
+pub async fn admin_rotate_secret(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
+    send(post(&format!("/admin/organizations/{id}/webhook-secret"), &serde_json::json!({}))).await
+}
+
+pub async fn admin_limits(id: OrganizationId) -> Result<VelocityLimits, ApiError> {
+    send(get(&format!("/admin/organizations/{id}/limits"))).await
+}
+
+pub async fn admin_update_limits(id: OrganizationId, req: &VelocityLimits) -> Result<VelocityLimits, ApiError> {
+    send(patch(&format!("/admin/organizations/{id}/limits"), req)).await
+}
+
+pub async fn admin_issue_key(id: OrganizationId, req: &IssueApiKeyRequest) -> Result<IssuedApiKey, ApiError> {
+    send(post(&format!("/admin/organizations/{id}/api-keys"), req)).await
+}
+
+pub async fn admin_revoke_key(id: ApiKeyId) -> Result<ApiKeyView, ApiError> {
+    send(Request::delete(&format!("{BASE}/admin/api-keys/{id}")).header("Accept", "application/json").build()).await
+}
+
+pub async fn admin_users() -> Result<Vec<UserView>, ApiError> {
+    send::<DataList<UserView>>(get("/admin/users")).await.map(|l| l.data)
+}
+
+pub async fn admin_create_user(req: &CreateUserRequest) -> Result<UserView, ApiError> {
+    send(post("/admin/users", req)).await
+}
+
+pub async fn admin_update_user(id: UserId, req: &UpdateUserRequest) -> Result<UserView, ApiError> {
+    send(patch(&format!("/admin/users/{id}"), req)).await
+}
+
+pub async fn admin_reset_password(id: UserId) -> Result<ResetPasswordResponse, ApiError> {
+    send(post(&format!("/admin/users/{id}/reset-password"), &serde_json::json!({}))).await
+}
+
+/// `actor=…&action=…&organization_id=…&from=…&to=…&page=…`
+pub async fn admin_audit(query: &str) -> Result<AuditPage, ApiError> {
+    send(get(&format!("/admin/audit?{query}"))).await
 }
 
 /// `?from=…&to=…`: the caller builds the query string (see `pages::transactions`).

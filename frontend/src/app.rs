@@ -6,7 +6,9 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::pages::{integration, login, not_found, organizations, password, reports, shell, transaction, transactions};
+use crate::pages::{
+    admin, integration, login, not_found, organizations, password, reports, shell, transaction, transactions,
+};
 use crate::session::Session;
 
 #[component]
@@ -34,6 +36,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organizations/:id/integration") view=integration::IntegrationPage />
                     <Route path=path!("reports") view=reports::ReportsPage />
                     <Route path=path!("password") view=password::PasswordPage />
+                    <Route path=path!("admin/organizations") view=admin::organizations::AdminOrganizationsPage />
+                    <Route path=path!("admin/organizations/:id") view=admin::organizations::AdminOrganizationPage />
+                    <Route path=path!("admin/users") view=admin::users::AdminUsersPage />
+                    <Route path=path!("admin/audit") view=admin::audit::AuditPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -90,6 +90,7 @@ pub mod common {
     pub const TO_START: &str = "На главную";
     pub const BACK: &str = "Назад";
     pub const RETRY: &str = "Повторить";
+    pub const CANCEL: &str = "Отмена";
     pub const REFUSED: &str = "Сервер отклонил запрос. Проверьте введённые данные.";
 }
 
@@ -286,4 +287,93 @@ pub mod reports {
         "Ноябрь",
         "Декабрь",
     ];
+}
+
+pub mod admin {
+    pub const SECTION: &str = "Администрирование";
+    pub const ORGANIZATIONS: &str = "Организации (все)";
+    pub const ORGANIZATION: &str = "Организация";
+    pub const USERS: &str = "Пользователи";
+    pub const AUDIT: &str = "Журнал аудита";
+    pub const CREATE_ORGANIZATION: &str = "Создать организацию";
+    pub const NEW_ORGANIZATION: &str = "Новая организация";
+    pub const NO_ORGANIZATIONS: &str = "Организаций пока нет.";
+    pub const BANK: &str = "Банк-эквайер";
+    pub const MIN_FEE: &str = "Мин. комиссия, ₽";
+    pub const CREATE: &str = "Создать";
+    pub const SAVE: &str = "Сохранить";
+    pub const SAVED: &str = "Сохранено.";
+    pub const BAD_TARIFF: &str =
+        "Проверьте тариф: проценты — числа вроде 0.45, минимальная комиссия — сумма вроде 45,00, лимит — больше нуля.";
+    pub const BAD_LIMITS: &str = "Лимиты — целые числа операций и суммы больше нуля.";
+    pub const TERMINALS: &str = "Терминалы и тарифы";
+    pub const TARIFF_NOTE: &str =
+        "Новый тариф применяется только к новым операциям: у созданных ранее комиссия уже зафиксирована.";
+    pub const ENABLED: &str = "Терминал включён";
+    pub const AMOUNT_LIMIT: &str = "Лимит суммы операции, ₽";
+    pub const SAMPLE_AMOUNT: &str = "Пример суммы, ₽";
+    pub const FEE: &str = "Комиссия";
+    pub const BANK_PART: &str = "банку";
+    pub const SERVICE_PART: &str = "сервису";
+    pub const DASH: &str = "—";
+    pub const ROTATE: &str = "Сменить секрет";
+    pub const ROTATE_CONFIRM: &str = "Сменить секрет подписи уведомлений? Старый будет действовать ещё 24 часа.";
+    pub const ROTATE_NOTE: &str =
+        "После смены 24 часа уведомления подписываются обоими секретами, чтобы партнёр успел обновить проверку.";
+    pub const SECRET_WARNING: &str = "Новый секрет — передайте его партнёру по защищённому каналу.";
+    pub const LIMITS: &str = "Дневные лимиты выплат и возвратов";
+    pub const PAYOUTS_PER_DAY: &str = "Выплат в день";
+    pub const PAYOUT_AMOUNT_PER_DAY: &str = "Сумма выплат в день, ₽";
+    pub const REFUNDS_PER_DAY: &str = "Возвратов в день";
+    pub const REFUND_AMOUNT_PER_DAY: &str = "Сумма возвратов в день, ₽";
+    pub const KEYS: &str = "Ключи API";
+    pub const KEY_NAME: &str = "Название ключа";
+    pub const ISSUE_KEY: &str = "Выпустить ключ";
+    pub const KEY_WARNING: &str = "Ключ показывается один раз: скопируйте его сейчас и передайте партнёру по защищённому каналу. Потом увидеть его будет нельзя — только выпустить новый.";
+    pub const NO_KEYS: &str = "Ключей нет.";
+    pub const PREFIX: &str = "Префикс";
+    pub const CREATED: &str = "Создан";
+    pub const LAST_USED: &str = "Последнее использование";
+    pub const NEVER: &str = "не использовался";
+    pub const REVOKE: &str = "Отозвать";
+    pub const REVOKED: &str = "Отозван";
+    pub const REVOKE_CONFIRM: &str = "Отозвать ключ";
+    pub const COPY: &str = "Копировать";
+    pub const COPIED: &str = "Скопировано";
+    pub const CREATE_USER: &str = "Создать пользователя";
+    pub const NEW_USER: &str = "Новый пользователь";
+    pub const EDIT_USER: &str = "Изменить пользователя";
+    pub const NO_USERS: &str = "Пользователей нет.";
+    pub const LOGIN: &str = "Логин";
+    pub const FULL_NAME: &str = "ФИО";
+    pub const EMAIL: &str = "Email";
+    pub const PHONE: &str = "Телефон";
+    pub const PASSWORD: &str = "Пароль";
+    pub const ROLE: &str = "Роль";
+    pub const ROLE_ADMIN: &str = "Администратор";
+    pub const ROLE_PARTNER: &str = "Партнёр";
+    pub const TIME_ZONE: &str = "Часовой пояс";
+    pub const USER_ORGANIZATIONS: &str = "Организации пользователя";
+    pub const REFUNDS_RIGHT: &str = "Возвраты";
+    pub const STATE: &str = "Состояние";
+    pub const ACTIVE: &str = "Активен";
+    pub const INACTIVE: &str = "Отключён";
+    pub const EDIT: &str = "Изменить";
+    pub const RESET_PASSWORD: &str = "Сбросить пароль";
+    pub const RESET_CONFIRM: &str = "Сбросить пароль? Пользователь войдёт с одноразовым паролем и сразу задаст новый.";
+    pub const PASSWORD_WARNING: &str =
+        "Одноразовый пароль показывается один раз. Передайте его пользователю: при входе он задаст свой.";
+    pub const ACTOR: &str = "Логин пользователя";
+    pub const ACTION: &str = "Действие";
+    pub const ACTION_HINT: &str = "Действие, например payment. или login.succeeded";
+    pub const ANY_ORGANIZATION: &str = "Все организации";
+    pub const FROM: &str = "С";
+    pub const TO: &str = "По";
+    pub const FIND: &str = "Найти";
+    pub const AUDIT_HINT: &str = "По умолчанию — последние 30 дней. Нажмите на запись, чтобы увидеть подробности.";
+    pub const NO_ENTRIES: &str = "Записей по выбранным условиям нет.";
+    pub const ENTRIES: &str = "Записей";
+    pub const WHEN: &str = "Время";
+    pub const TARGET: &str = "Объект";
+    pub const SYSTEM: &str = "система";
 }

@@ -3,6 +3,7 @@
 pub mod dto;
 pub mod enums;
 pub mod error;
+pub mod fees;
 pub mod format;
 pub mod ids;
 pub mod money;

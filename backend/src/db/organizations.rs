@@ -227,23 +227,31 @@ pub async fn any_exist(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
 }
 
 /// Changes the fields given; returns whether the organization exists.
-pub async fn update(
-    db: impl PgExecutor<'_>,
-    id: OrganizationId,
-    name: Option<&str>,
-    status: Option<OrganizationStatus>,
-    notification_url: Option<Option<&str>>,
-) -> sqlx::Result<bool> {
+/// What staff change of an organization; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct OrganizationChanges<'a> {
+    pub name: Option<&'a str>,
+    pub inn: Option<&'a str>,
+    pub bank_name: Option<&'a str>,
+    pub status: Option<OrganizationStatus>,
+    /// `Some(None)` clears the URL.
+    pub notification_url: Option<Option<&'a str>>,
+}
+
+pub async fn update(db: impl PgExecutor<'_>, id: OrganizationId, c: &OrganizationChanges<'_>) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "UPDATE organizations SET name = coalesce($2, name), status = coalesce($3, status),
-                notification_url = CASE WHEN $4 THEN $5 ELSE notification_url END, updated_at = now()
+                notification_url = CASE WHEN $4 THEN $5 ELSE notification_url END,
+                inn = coalesce($6, inn), bank_name = coalesce($7, bank_name), updated_at = now()
           WHERE id = $1",
     )
     .bind(id)
-    .bind(name)
-    .bind(status)
-    .bind(notification_url.is_some())
-    .bind(notification_url.flatten())
+    .bind(c.name)
+    .bind(c.status)
+    .bind(c.notification_url.is_some())
+    .bind(c.notification_url.flatten())
+    .bind(c.inn)
+    .bind(c.bank_name)
     .execute(db)
     .await?;
     Ok(r.rows_affected() == 1)

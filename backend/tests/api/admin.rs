@@ -204,6 +204,7 @@ async fn partners_are_refused_on_every_admin_endpoint() {
         cab.get("/admin/users").await,
         cab.patch(&format!("/admin/users/{id}"), serde_json::json!({"role": "admin"})).await,
         cab.post(&format!("/admin/users/{id}/reset-password"), empty).await,
+        cab.get("/admin/audit").await,
     ];
     for res in checks {
         let url = res.url().to_string();
@@ -263,4 +264,71 @@ async fn every_admin_action_is_audited_with_who_and_where() {
     let cleared: Option<String> =
         sqlx::query_scalar("SELECT notification_url FROM organizations").fetch_one(&app.db).await.expect("url");
     assert_eq!(cleared, None, "null clears the notification URL");
+}
+
+#[tokio::test]
+async fn staff_edit_the_inn_and_the_bank_and_a_taken_inn_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let a = json(admin.post("/admin/organizations", new_org("7707083893")).await).await;
+    json(admin.post("/admin/organizations", new_org("500100732259")).await).await;
+    let id = a["id"].as_str().expect("id");
+    let res = admin
+        .patch(
+            &format!("/admin/organizations/{id}"),
+            serde_json::json!({"inn": "7736207543", "bank_name": "АО «Банк Б»"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let org = json(res).await;
+    assert_eq!((org["inn"].as_str(), org["bank_name"].as_str()), (Some("7736207543"), Some("АО «Банк Б»")));
+    assert_error(
+        admin.patch(&format!("/admin/organizations/{id}"), serde_json::json!({"inn": "500100732259"})).await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_error(
+        admin.patch(&format!("/admin/organizations/{id}"), serde_json::json!({"inn": "12345"})).await,
+        400,
+        "invalid_request",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_reads_by_actor_action_organization_and_dates_in_numbered_pages() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let first = json(admin.post("/admin/organizations", new_org("7707083893")).await).await;
+    let org = first["id"].as_str().expect("id").to_owned();
+    for i in 0..3 {
+        admin.post(&format!("/admin/organizations/{org}/api-keys"), serde_json::json!({"name": format!("k{i}")})).await;
+    }
+    let all = json(admin.get("/admin/audit?per_page=2").await).await;
+    assert_eq!((all["page"].as_u64(), all["per_page"].as_u64()), (Some(1), Some(2)));
+    assert!(all["total"].as_u64().expect("total") >= 4, "{all}");
+    assert_eq!(all["data"].as_array().map(Vec::len), Some(2));
+    let newest = &all["data"][0];
+    assert_eq!(newest["action"], "api_key.issued");
+    assert!(newest["actor"].as_str().is_some_and(|a| a.ends_with(')')), "the staff member who did it: {newest}");
+    assert!(newest["details"].is_object());
+    let second = json(admin.get("/admin/audit?per_page=2&page=2").await).await;
+    assert_ne!(second["data"][0]["id"], all["data"][0]["id"]);
+
+    let keys = json(admin.get(&format!("/admin/audit?action=api_key.issued&organization_id={org}")).await).await;
+    assert_eq!(keys["total"], 3);
+    let family = json(admin.get("/admin/audit?action=organization.").await).await;
+    assert!(
+        family["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .all(|e| e["action"].as_str().is_some_and(|a| a.starts_with("organization.")))
+    );
+    assert_eq!(json(admin.get("/admin/audit?actor=nobody-like-this").await).await["total"], 0);
+    assert_eq!(json(admin.get("/admin/audit?from=2020-01-01&to=2020-01-31").await).await["total"], 0);
+    assert_error(admin.get("/admin/audit?from=2024-02-01&to=2024-01-01").await, 400, "invalid_request").await;
+    assert_error(admin.get("/admin/audit?page=0").await, 400, "invalid_request").await;
+    assert_error(admin.get("/admin/audit?surprise=1").await, 400, "invalid_request").await;
 }

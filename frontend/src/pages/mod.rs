@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod admin;
 pub mod integration;
 pub mod login;
 pub mod not_found;

@@ -59,6 +59,12 @@ pub fn Shell() -> impl IntoView {
                         <A href="/transactions"><Icon name="transactions" /><span>{menu::TRANSACTIONS}</span></A>
                         <A href="/organizations"><Icon name="organizations" /><span>{menu::ORGANIZATIONS}</span></A>
                         <A href="/reports"><Icon name="reports" /><span>{menu::REPORTS}</span></A>
+                        {move || (session.user.get().map(|u| u.role) == Some(Role::Admin)).then(|| view! {
+                            <div class="menu-section" role="presentation">{i18n::admin::SECTION}</div>
+                            <A href="/admin/organizations"><Icon name="organizations" /><span>{i18n::admin::ORGANIZATIONS}</span></A>
+                            <A href="/admin/users"><Icon name="users" /><span>{i18n::admin::USERS}</span></A>
+                            <A href="/admin/audit"><Icon name="audit" /><span>{i18n::admin::AUDIT}</span></A>
+                        })}
                         // The docs are served by the server itself, outside the SPA.
                         <a href="/partners/docs/" rel="noopener"><Icon name="docs" /><span>{menu::DOCS}</span></a>
                     </nav>

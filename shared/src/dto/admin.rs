@@ -49,6 +49,12 @@ pub struct NewTerminal {
 pub struct UpdateOrganizationRequest {
     #[serde(default)]
     pub name: Option<String>,
+    /// ИНН: 10 or 12 digits.
+    #[serde(default)]
+    pub inn: Option<String>,
+    /// The acquiring bank, as the cabinet shows it.
+    #[serde(default)]
+    pub bank_name: Option<String>,
     #[serde(default)]
     pub status: Option<OrganizationStatus>,
     /// `null` clears the URL; absent leaves it.
@@ -160,4 +166,45 @@ pub struct UpdateUserRequest {
 pub struct ResetPasswordResponse {
     pub password: String,
     pub must_change_password: bool,
+}
+
+/// An organization's daily caps on payouts and refunds
+/// (`GET`/`PATCH /cabinet/api/v1/admin/organizations/{id}/limits`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VelocityLimits {
+    pub payouts_per_day: i32,
+    pub payout_amount_per_day: Amount,
+    pub refunds_per_day: i32,
+    pub refund_amount_per_day: Amount,
+}
+
+/// One entry of the audit log, as staff read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    pub id: i64,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: OffsetDateTime,
+    /// `DD.MM.YYYY HH:MM:SS` in the viewer's zone.
+    pub at_local: String,
+    pub action: String,
+    /// `login (full name)` of a user, `sk_…` of an API key; null for the system.
+    pub actor: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub organization_id: Option<OrganizationId>,
+    pub organization_name: Option<String>,
+    pub ip: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// `GET /cabinet/api/v1/admin/audit`: a numbered page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub data: Vec<AuditEntryView>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+    /// Counting stopped at 10 000.
+    pub total_capped: bool,
 }

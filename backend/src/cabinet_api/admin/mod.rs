@@ -2,6 +2,7 @@
 //! audited; partners get `403 forbidden` on every endpoint.
 
 pub(crate) mod api_keys;
+pub(crate) mod audit;
 pub(crate) mod limits;
 pub(crate) mod organizations;
 pub(crate) mod users;
@@ -31,6 +32,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route("/users", web::get().to(users::list))
             .route("/users/{id}", web::patch().to(users::update))
             .route("/users/{id}/reset-password", web::post().to(users::reset_password))
+            .route("/audit", web::get().to(audit::list))
             .default_service(web::to(crate::error::api_not_found)),
     );
 }

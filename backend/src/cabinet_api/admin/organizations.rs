@@ -108,15 +108,28 @@ pub async fn update(
     let id = id.into_inner();
     let req = body.into_inner();
     let name = req.name.as_deref().map(|n| text(n, "name", 200)).transpose()?;
+    let new_inn = req.inn.as_deref().map(inn).transpose()?;
+    let bank_name = req.bank_name.as_deref().map(|b| text(b, "bank_name", 200)).transpose()?;
     let url = match &req.notification_url {
         Some(Some(u)) => Some(Some(notification_url(u)?)),
         Some(None) => Some(None),
         None => None,
     };
     let mut tx = state.db.begin().await?;
-    let found =
-        db::organizations::update(&mut *tx, id, name.as_deref(), req.status, url.as_ref().map(|u| u.as_deref()))
-            .await?;
+    let changes = db::organizations::OrganizationChanges {
+        name: name.as_deref(),
+        inn: new_inn.as_deref(),
+        bank_name: bank_name.as_deref(),
+        status: req.status,
+        notification_url: url.as_ref().map(|u| u.as_deref()),
+    };
+    let found = db::organizations::update(&mut *tx, id, &changes).await.map_err(|e| {
+        if db::is_unique_violation(&e, "organizations_inn_key") {
+            conflict("inn", "an organization with this INN already exists")
+        } else {
+            e.into()
+        }
+    })?;
     if !found {
         return Err(ApiError::not_found());
     }

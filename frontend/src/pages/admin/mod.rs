@@ -1,0 +1,45 @@
+//! «Администрирование»: the staff back office (role `admin`) over the admin API.
+
+pub mod audit;
+pub mod organizations;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiError;
+use crate::i18n::admin as t;
+
+/// A secret shown once (an API key, a one-time password, a signing secret): the value, a copy
+/// button and the warning that it will not be shown again.
+#[component]
+pub fn CopyOnce(value: String, warning: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let text = value.clone();
+    let copy = move |_| {
+        let text = text.clone();
+        spawn_local(async move {
+            if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
+                let _ = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
+                copied.set(true);
+            }
+        });
+    };
+    view! {
+        <div class="once" role="status" data-testid="shown-once">
+            <p class="notice">{warning}</p>
+            <div class="once-value">
+                <code class="mono" data-testid="secret-value">{value}</code>
+                <button type="button" class="button small" on:click=copy>
+                    {move || if copied.get() { t::COPIED } else { t::COPY }}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// A refused request: the server's own message (a 4xx), or the «temporarily unavailable» one.
+#[component]
+pub fn FormError(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.user_message()}</p> })
+}
