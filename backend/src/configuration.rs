@@ -148,6 +148,11 @@ pub struct SecuritySettings {
     /// Base64 of 32 bytes: the HMAC key for PAN look-ups.
     #[serde(default)]
     pub card_hash_key: Option<SecretString>,
+    /// Staff (role admin) must sign in with a TOTP code as well; unset: on in production, off in
+    /// a local run (the demo users sign in with a password alone). Read it through
+    /// [`Settings::two_factor_required_for_admins`].
+    #[serde(default)]
+    pub require_two_factor_for_admins: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -268,6 +273,11 @@ impl Settings {
             builder = builder.set_override(*k, *v)?;
         }
         builder.build()?.try_deserialize()
+    }
+
+    /// Whether staff must use two-factor sign-in (`security.require_two_factor_for_admins`).
+    pub fn two_factor_required_for_admins(&self) -> bool {
+        self.security.require_two_factor_for_admins.unwrap_or(self.environment == RunMode::Production)
     }
 
     /// The base of absolute URLs we hand out, without a trailing slash.
