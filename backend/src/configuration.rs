@@ -397,6 +397,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn staff_need_two_factor_sign_in_in_production_unless_configured_otherwise() {
+        let local = Settings::with_overrides(&[("database.url", "postgres://localhost/db")]).expect("defaults");
+        assert!(!local.two_factor_required_for_admins(), "the demo users sign in with a password alone");
+        let production =
+            Settings::with_overrides(&[("database.url", "postgres://localhost/db"), ("environment", "production")])
+                .expect("production");
+        assert!(production.two_factor_required_for_admins());
+        let forced = Settings::with_overrides(&[
+            ("database.url", "postgres://localhost/db"),
+            ("security.require_two_factor_for_admins", "true"),
+        ])
+        .expect("forced");
+        assert!(forced.two_factor_required_for_admins());
+    }
+
+    #[test]
     fn defaults_parse_and_keep_secrets_out_of_debug() {
         let secret = "x".repeat(40);
         let cfg = Settings::with_overrides(&[

@@ -379,3 +379,43 @@ async fn docs_basic_auth_is_refused_to_users_with_two_factor_sign_in() {
         .expect("count");
     assert_eq!(failed, 0, "a right password is not a failure");
 }
+
+#[tokio::test]
+async fn the_application_role_marks_recovery_codes_used_but_cannot_rewrite_them() {
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Partner, &[]).await;
+    enroll(&app, &user).await;
+    // A role of its own: roles are cluster-wide, and the schema test creates its own at the same time.
+    let db: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&app.db).await.expect("db");
+    sqlx::raw_sql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clickpay_app_2fa_test') THEN
+            CREATE ROLE clickpay_app_2fa_test LOGIN PASSWORD 'App-role-test-1'; END IF; END $$",
+    )
+    .execute(&app.db)
+    .await
+    .expect("role");
+    let grants = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/app-role.sql"))
+        .expect("scripts/app-role.sql")
+        .replace(":\"DBNAME\"", &format!("\"{db}\""))
+        .replace(":\"app_role\"", "clickpay_app_2fa_test");
+    sqlx::raw_sql(&grants).execute(&app.db).await.expect("grants");
+    let base = crate::helpers::base_database_url();
+    let (_, rest) = base.split_once("://").expect("url");
+    let host = rest.split_once('@').expect("url").1.rsplit_once('/').expect("url").0;
+    let role = sqlx::PgPool::connect(&format!("postgres://clickpay_app_2fa_test:App-role-test-1@{host}/{db}"))
+        .await
+        .expect("connect as the app role");
+    let id = user.id;
+    for allowed in [
+        format!("UPDATE two_factor_recovery_codes SET used_at = now() WHERE user_id = '{id}'"),
+        format!("UPDATE user_totp SET last_used_step = last_used_step + 1 WHERE user_id = '{id}'"),
+        format!("DELETE FROM two_factor_challenges WHERE user_id = '{id}'"),
+    ] {
+        sqlx::query(&allowed).execute(&role).await.unwrap_or_else(|e| panic!("{allowed}: {e}"));
+    }
+    let rewrite =
+        format!("UPDATE two_factor_recovery_codes SET code_hash = sha256('x'), used_at = NULL WHERE user_id = '{id}'");
+    assert!(sqlx::query(&rewrite).execute(&role).await.is_err(), "a code's hash cannot be rewritten");
+    sqlx::query(&format!("DELETE FROM user_totp WHERE user_id = '{id}'")).execute(&role).await.expect("disable");
+    role.close().await;
+}
