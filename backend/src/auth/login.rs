@@ -63,7 +63,6 @@ pub async fn count_failure(state: &AppState, user: UserId, end_sessions: bool) -
 #[derive(Debug, Clone, Copy)]
 pub struct Verified {
     pub id: UserId,
-    pub role: shared::Role,
     /// A code is still due: the failure count was not reset, so wrong codes after right
     /// passwords still reach the lockout.
     pub two_factor: bool,
@@ -128,7 +127,7 @@ pub async fn verify(
     if !user.two_factor {
         db::users::record_successful_login(&state.db, user.id).await?;
     }
-    Ok(Verified { id: user.id, role: user.role, two_factor: user.two_factor })
+    Ok(Verified { id: user.id, two_factor: user.two_factor })
 }
 
 /// Checks the password of a signed-in user before a sensitive change (a new password, the
