@@ -9,5 +9,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_rol
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app_role";
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM :"app_role";
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM :"app_role";
+-- Two-factor sign-in: the enrollment and the challenges are read and written as rows; a recovery
+-- code is only ever marked used, so its hash cannot be rewritten into a code the attacker knows.
+GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp, two_factor_challenges TO :"app_role";
+GRANT SELECT, INSERT, DELETE ON two_factor_recovery_codes TO :"app_role";
+REVOKE UPDATE, TRUNCATE ON two_factor_recovery_codes FROM :"app_role";
+GRANT UPDATE (used_at) ON two_factor_recovery_codes TO :"app_role";
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_role";
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app_role";

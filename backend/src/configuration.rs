@@ -148,6 +148,11 @@ pub struct SecuritySettings {
     /// Base64 of 32 bytes: the HMAC key for PAN look-ups.
     #[serde(default)]
     pub card_hash_key: Option<SecretString>,
+    /// Staff (role admin) must sign in with a TOTP code as well; unset: on in production, off in
+    /// a local run (the demo users sign in with a password alone). Read it through
+    /// [`Settings::two_factor_required_for_admins`].
+    #[serde(default)]
+    pub require_two_factor_for_admins: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -270,6 +275,11 @@ impl Settings {
         builder.build()?.try_deserialize()
     }
 
+    /// Whether staff must use two-factor sign-in (`security.require_two_factor_for_admins`).
+    pub fn two_factor_required_for_admins(&self) -> bool {
+        self.security.require_two_factor_for_admins.unwrap_or(self.environment == RunMode::Production)
+    }
+
     /// The base of absolute URLs we hand out, without a trailing slash.
     pub fn public_url(&self, bound_port: u16) -> String {
         match &self.server.public_url {
@@ -385,6 +395,22 @@ pub fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_need_two_factor_sign_in_in_production_unless_configured_otherwise() {
+        let local = Settings::with_overrides(&[("database.url", "postgres://localhost/db")]).expect("defaults");
+        assert!(!local.two_factor_required_for_admins(), "the demo users sign in with a password alone");
+        let production =
+            Settings::with_overrides(&[("database.url", "postgres://localhost/db"), ("environment", "production")])
+                .expect("production");
+        assert!(production.two_factor_required_for_admins());
+        let forced = Settings::with_overrides(&[
+            ("database.url", "postgres://localhost/db"),
+            ("security.require_two_factor_for_admins", "true"),
+        ])
+        .expect("forced");
+        assert!(forced.two_factor_required_for_admins());
+    }
 
     #[test]
     fn defaults_parse_and_keep_secrets_out_of_debug() {

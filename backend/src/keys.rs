@@ -21,6 +21,10 @@ pub struct Keys {
     pub idempotency: SecretBox<[u8; 32]>,
     /// Keys the digest of a failed login's identifier in the audit log; derived, used for nothing else.
     pub audit: SecretBox<[u8; 32]>,
+    /// Seals users' TOTP secrets (AES-256-GCM); derived from the card key, used for nothing else.
+    pub totp: SecretBox<[u8; 32]>,
+    /// Keys the HMAC of two-factor recovery codes; derived, used for nothing else.
+    pub recovery_codes: SecretBox<[u8; 32]>,
 }
 
 /// A subkey of `key` for one purpose only (HMAC-SHA256 as the derivation function).
@@ -33,6 +37,8 @@ fn derive(key: &SecretBox<[u8; 32]>, purpose: &[u8]) -> SecretBox<[u8; 32]> {
 
 const IDEMPOTENCY_PURPOSE: &[u8] = b"clickpay/idempotency-request-hash/v2";
 const AUDIT_PURPOSE: &[u8] = b"clickpay/audit-identifier-digest/v1";
+const TOTP_PURPOSE: &[u8] = b"clickpay/totp-secret-seal/v1";
+const RECOVERY_PURPOSE: &[u8] = b"clickpay/recovery-code-hash/v1";
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -78,14 +84,17 @@ impl Keys {
         };
         let jwt = pick(&sec.jwt_secret, dev.as_ref().map(|d| &d.jwt_secret))?;
         let card_hash = decode32("card_hash_key", &pick(&sec.card_hash_key, dev.as_ref().map(|d| &d.card_hash_key))?)?;
+        let card_encryption = decode32(
+            "card_encryption_key",
+            &pick(&sec.card_encryption_key, dev.as_ref().map(|d| &d.card_encryption_key))?,
+        )?;
         Ok(Keys {
             jwt: SecretBox::new(Box::new(jwt.expose_secret().as_bytes().to_vec())),
-            card_encryption: decode32(
-                "card_encryption_key",
-                &pick(&sec.card_encryption_key, dev.as_ref().map(|d| &d.card_encryption_key))?,
-            )?,
+            totp: derive(&card_encryption, TOTP_PURPOSE),
+            card_encryption,
             idempotency: derive(&card_hash, IDEMPOTENCY_PURPOSE),
             audit: derive(&card_hash, AUDIT_PURPOSE),
+            recovery_codes: derive(&card_hash, RECOVERY_PURPOSE),
             card_hash,
         })
     }
@@ -94,12 +103,15 @@ impl Keys {
     pub fn random() -> Keys {
         let d = DevKeys { jwt_secret: random_b64(), card_encryption_key: random_b64(), card_hash_key: random_b64() };
         let card_hash = decode32("k", &SecretString::from(d.card_hash_key)).unwrap_or_else(|_| unreachable!());
+        let card_encryption =
+            decode32("k", &SecretString::from(d.card_encryption_key)).unwrap_or_else(|_| unreachable!());
         Keys {
             jwt: SecretBox::new(Box::new(d.jwt_secret.into_bytes())),
-            card_encryption: decode32("k", &SecretString::from(d.card_encryption_key))
-                .unwrap_or_else(|_| unreachable!()),
+            totp: derive(&card_encryption, TOTP_PURPOSE),
+            card_encryption,
             idempotency: derive(&card_hash, IDEMPOTENCY_PURPOSE),
             audit: derive(&card_hash, AUDIT_PURPOSE),
+            recovery_codes: derive(&card_hash, RECOVERY_PURPOSE),
             card_hash,
         }
     }

@@ -4,7 +4,7 @@
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
 use hmac::{Hmac, Mac};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretBox};
 use sha2::Sha256;
 
 use crate::domain::card::CardNumber;
@@ -36,12 +36,25 @@ pub fn open(keys: &Keys, ciphertext: &[u8], nonce: &[u8]) -> anyhow::Result<Card
 /// Seals a PAN bound to its row: `aad` (e.g. the row's id) must be given again to open it, so a
 /// ciphertext moved to another row does not open.
 pub fn seal_bound(keys: &Keys, pan: &CardNumber, aad: &[u8]) -> anyhow::Result<Sealed> {
-    let cipher = cipher(keys)?;
+    seal_secret(&keys.card_encryption, pan.expose().as_bytes(), aad)
+}
+
+/// Seals any secret under `key` as a PAN is sealed (AES-256-GCM, a fresh nonce), bound to `aad`.
+pub fn seal_secret(key: &SecretBox<[u8; 32]>, plain: &[u8], aad: &[u8]) -> anyhow::Result<Sealed> {
+    let cipher = Aes256Gcm::new_from_slice(key.expose_secret()).map_err(|_| anyhow::anyhow!("key must be 32 bytes"))?;
     let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-    let ciphertext = cipher
-        .encrypt(&nonce, Payload { msg: pan.expose().as_bytes(), aad })
-        .map_err(|_| anyhow::anyhow!("card encryption failed"))?;
+    let ciphertext =
+        cipher.encrypt(&nonce, Payload { msg: plain, aad }).map_err(|_| anyhow::anyhow!("encryption failed"))?;
     Ok(Sealed { ciphertext, nonce: nonce.into() })
+}
+
+/// Opens what [`seal_secret`] sealed with the same key and associated data.
+pub fn open_secret(key: &SecretBox<[u8; 32]>, ciphertext: &[u8], nonce: &[u8], aad: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| anyhow::anyhow!("stored nonce has the wrong length"))?;
+    Aes256Gcm::new_from_slice(key.expose_secret())
+        .map_err(|_| anyhow::anyhow!("key must be 32 bytes"))?
+        .decrypt(&Nonce::from(nonce), Payload { msg: ciphertext, aad })
+        .map_err(|_| anyhow::anyhow!("decryption failed (wrong key, wrong row or tampered data)"))
 }
 
 pub fn open_bound(keys: &Keys, ciphertext: &[u8], nonce: &[u8], aad: &[u8]) -> anyhow::Result<CardNumber> {
@@ -89,5 +102,15 @@ mod tests {
         assert_eq!(open_bound(&keys, &bound.ciphertext, &bound.nonce, b"row-1").expect("open"), pan);
         assert!(open_bound(&keys, &bound.ciphertext, &bound.nonce, b"row-2").is_err(), "bound to its row");
         assert_ne!(pan_hash(&keys, &pan), pan_hash(&Keys::random(), &pan));
+        let secret = seal_secret(&keys.totp, b"0123456789abcdefghij", b"user-1").expect("seal");
+        assert_eq!(
+            open_secret(&keys.totp, &secret.ciphertext, &secret.nonce, b"user-1").expect("open"),
+            b"0123456789abcdefghij"
+        );
+        assert!(open_secret(&keys.totp, &secret.ciphertext, &secret.nonce, b"user-2").is_err(), "bound to its user");
+        assert!(
+            open_secret(&keys.card_encryption, &secret.ciphertext, &secret.nonce, b"user-1").is_err(),
+            "its own key"
+        );
     }
 }

@@ -32,6 +32,12 @@ pub enum ErrorCode {
     InvalidCredentials,
     SessionExpired,
     PasswordChangeRequired,
+    /// Two-factor sign-in is required of this user: set it up before anything else.
+    TwoFactorSetupRequired,
+    /// Two-factor sign-in is required of this user and cannot be disabled.
+    TwoFactorMandatory,
+    /// The sign-in challenge is unknown, expired, used or out of tries: sign in again.
+    TwoFactorChallengeExpired,
     CsrfFailed,
     OrganizationBlocked,
     TerminalDisabled,
@@ -60,10 +66,16 @@ impl ErrorCode {
                 (400, ErrorType::InvalidRequest)
             }
             PayloadTooLarge => (413, ErrorType::InvalidRequest),
-            InvalidApiKey | InvalidCredentials | SessionExpired => (401, ErrorType::AuthenticationError),
-            OrganizationBlocked | TerminalDisabled | Forbidden | PasswordChangeRequired | CsrfFailed => {
-                (403, ErrorType::PermissionError)
+            InvalidApiKey | InvalidCredentials | SessionExpired | TwoFactorChallengeExpired => {
+                (401, ErrorType::AuthenticationError)
             }
+            OrganizationBlocked
+            | TerminalDisabled
+            | Forbidden
+            | PasswordChangeRequired
+            | TwoFactorSetupRequired
+            | TwoFactorMandatory
+            | CsrfFailed => (403, ErrorType::PermissionError),
             NotFound => (404, ErrorType::NotFound),
             IdempotencyKeyReused | RequestInProgress => (409, ErrorType::IdempotencyError),
             Conflict => (409, ErrorType::InvalidRequest),

@@ -17,7 +17,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A signed-in user, even one who must change their password first.
+/// A signed-in user, even one who must change their password or set up two-factor sign-in first.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
     pub user: UserView,
@@ -36,7 +36,8 @@ impl SessionUser {
     }
 }
 
-/// A signed-in user who may use the cabinet (no pending forced password change).
+/// A signed-in user who may use the cabinet (no pending forced password change, no pending
+/// two-factor setup that the settings require).
 #[derive(Debug, Clone)]
 pub struct CabinetUser(pub SessionUser);
 
@@ -131,10 +132,11 @@ async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
     if user_id.0 != claims.sub {
         return Err(unauthenticated());
     }
-    let record = db::users::get(&state.db, user_id).await?.ok_or_else(unauthenticated)?;
+    let mut record = db::users::get(&state.db, user_id).await?.ok_or_else(unauthenticated)?;
     if !record.active {
         return Err(unauthenticated());
     }
+    crate::auth::two_factor::apply_policy(&state.settings, &mut record.view);
     Ok(SessionUser { user: record.view, session_id: claims.jti, ip: client_ip(req) })
 }
 
@@ -158,6 +160,9 @@ impl FromRequest for CabinetUser {
             let s = authenticate(&req).await?;
             if s.user.must_change_password {
                 return Err(ApiError::new(ErrorCode::PasswordChangeRequired, "Change your password to continue."));
+            }
+            if s.user.two_factor_setup_required {
+                return Err(ApiError::new(ErrorCode::TwoFactorSetupRequired, "Set up two-factor sign-in to continue."));
             }
             Ok(CabinetUser(s))
         })

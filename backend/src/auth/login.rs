@@ -59,6 +59,15 @@ pub async fn count_failure(state: &AppState, user: UserId, end_sessions: bool) -
     Ok(locked.is_some())
 }
 
+/// A user whose password was right.
+#[derive(Debug, Clone, Copy)]
+pub struct Verified {
+    pub id: UserId,
+    /// A code is still due: the failure count was not reset, so wrong codes after right
+    /// passwords still reach the lockout.
+    pub two_factor: bool,
+}
+
 /// Verifies credentials with the rate limits and the lockout; audits failures (`via` says
 /// which door). Exactly one Argon2 verification runs on every path.
 pub async fn verify(
@@ -68,7 +77,7 @@ pub async fn verify(
     typed: &str,
     ip: Option<IpAddr>,
     via: &'static str,
-) -> Result<UserId, ApiError> {
+) -> Result<Verified, ApiError> {
     if typed.len() > 1024 {
         return Err(ApiError::with_param(ErrorCode::InvalidRequest, "password is too long", "password"));
     }
@@ -115,6 +124,55 @@ pub async fn verify(
         db::audit::record(&state.db, failure("disabled", Some(user.id))).await?;
         return Err(bad_credentials());
     }
-    db::users::record_successful_login(&state.db, user.id).await?;
-    Ok(user.id)
+    if !user.two_factor {
+        db::users::record_successful_login(&state.db, user.id).await?;
+    }
+    Ok(Verified { id: user.id, two_factor: user.two_factor })
+}
+
+/// Checks the password of a signed-in user before a sensitive change (a new password, the
+/// two-factor settings). The same per-user bucket as sign-in, and a wrong password counts toward
+/// the lockout (a lock ends the sessions): a stolen session cannot guess the password. A wrong
+/// one is audited as `failed_action` and answered `401 invalid_credentials` naming `param`.
+pub async fn reauthenticate(
+    state: &AppState,
+    s: &crate::auth::extract::SessionUser,
+    typed: String,
+    param: &str,
+    failed_action: &str,
+) -> Result<(), ApiError> {
+    if typed.len() > 1024 {
+        return Err(ApiError::with_param(ErrorCode::InvalidRequest, "password is too long", param));
+    }
+    state.limits.login_per_account.check(&format!("user:{}", s.user.id))?;
+    let locked = db::users::login_state(&state.db, s.user.id)
+        .await?
+        .and_then(|u| u.locked_until)
+        .is_some_and(|t| t > state.clock.now());
+    if locked {
+        return Err(bad_credentials());
+    }
+    let stored = db::users::password_hash(&state.db, s.user.id).await?;
+    if password::verify(SecretString::from(typed), stored).await? {
+        return Ok(());
+    }
+    let locked = count_failure(state, s.user.id, true).await?;
+    db::audit::record(
+        &state.db,
+        Entry {
+            actor_user: Some(s.user.id),
+            action: failed_action,
+            target_type: Some("user"),
+            target_id: Some(s.user.id.to_string()),
+            ip: s.ip,
+            details: serde_json::json!({"locked": locked}),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Err(ApiError::with_param(
+        ErrorCode::InvalidCredentials,
+        format!("The {} is wrong.", param.replace('_', " ")),
+        param,
+    ))
 }

@@ -6,3 +6,4 @@ pub mod login;
 pub mod merchant;
 pub mod password;
 pub mod session;
+pub mod two_factor;

@@ -1,12 +1,17 @@
 //! Sign-in, sign-out, the current user and password changes.
 
+use std::net::IpAddr;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
 use shared::ErrorCode;
-use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse};
+use shared::dto::auth::{
+    ChangePasswordRequest, LoginMethod, LoginRequest, LoginResponse, LoginTotpRequest, TwoFactorChallenge,
+};
+use shared::ids::UserId;
 
 use crate::auth::extract::{SessionUser, client_ip};
-use crate::auth::{login, password, session};
+use crate::auth::{login, password, session, two_factor};
 use crate::db::{self, audit::Entry};
 use crate::domain::validation;
 use crate::error::ApiError;
@@ -19,10 +24,130 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { method, identifier, password: typed } = body.into_inner();
     let ip = client_ip(&req);
-    let user_id = login::verify(&state, method, &identifier, &typed, ip, "cabinet").await?;
-    let record = db::users::get(&state.db, user_id).await?.ok_or_else(login::bad_credentials)?;
+    let verified = login::verify(&state, method, &identifier, &typed, ip, "cabinet").await?;
+    if verified.two_factor {
+        // No session yet: the password was right, a code is due on the challenge.
+        let (challenge, hash) = two_factor::new_challenge();
+        let now = state.clock.now();
+        let method_name = match method {
+            LoginMethod::Login => "login",
+            LoginMethod::Phone => "phone",
+            LoginMethod::Email => "email",
+        };
+        db::two_factor::create_challenge(
+            &state.db,
+            &hash,
+            verified.id,
+            method_name,
+            now,
+            now + two_factor::CHALLENGE_TTL,
+        )
+        .await?;
+        db::audit::record(
+            &state.db,
+            Entry {
+                actor_user: Some(verified.id),
+                action: "login.two_factor_challenged",
+                target_type: Some("user"),
+                target_id: Some(verified.id.to_string()),
+                ip,
+                details: serde_json::json!({"method": method}),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(HttpResponse::Ok().json(TwoFactorChallenge { two_factor_required: true, challenge }));
+    }
+    signed_in(&req, &state, verified.id, ip, serde_json::json!({"method": method})).await
+}
+
+/// The second step of a sign-in with two factors: a TOTP code or a recovery code on the
+/// challenge of the first. Wrong codes count toward the lockout as wrong passwords do; a
+/// challenge allows [`two_factor::CHALLENGE_TRIES`] codes and one success.
+pub async fn login_totp(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginTotpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginTotpRequest { challenge, code } = body.into_inner();
+    if code.len() > 64 {
+        return Err(ApiError::with_param(ErrorCode::InvalidRequest, "code is too long", "code"));
+    }
+    let ip = client_ip(&req);
+    state.limits.login_per_ip.check(&ip.map(|i| i.to_string()).unwrap_or_default())?;
+    let expired = || ApiError::new(ErrorCode::TwoFactorChallengeExpired, "The sign-in has expired. Sign in again.");
+    if challenge.is_empty() || challenge.len() > 128 {
+        return Err(expired());
+    }
+    let hash = two_factor::challenge_hash(&challenge);
+    let now = state.clock.now();
+    let user = db::two_factor::challenge_user(&state.db, &hash, now).await?.ok_or_else(expired)?;
+    // The same per-user bucket as the password step.
+    state.limits.login_per_account.check(&format!("user:{user}"))?;
+    let ch = db::two_factor::take_try(&state.db, &hash, now, two_factor::CHALLENGE_TRIES).await?.ok_or_else(expired)?;
+    let failure = |reason: &str, attempts: i32| Entry {
+        actor_user: Some(ch.user_id),
+        action: "login.two_factor_failed",
+        target_type: Some("user"),
+        target_id: Some(ch.user_id.to_string()),
+        ip,
+        details: serde_json::json!({"method": ch.login_method, "reason": reason, "attempts": attempts}),
+        ..Default::default()
+    };
+    let account = db::users::login_state(&state.db, ch.user_id).await?.ok_or_else(expired)?;
+    // A locked or disabled account gets the answer of a wrong password, as at the first step.
+    if account.locked_until.is_some_and(|t| t > now) || !account.active {
+        let reason = if account.active { "locked" } else { "disabled" };
+        db::two_factor::consume_challenge(&state.db, &hash, now).await?;
+        db::audit::record(&state.db, failure(reason, ch.attempts)).await?;
+        return Err(login::bad_credentials());
+    }
+    let Some(factor) = two_factor::use_code(&state, ch.user_id, &code).await? else {
+        let locked = login::count_failure(&state, ch.user_id, false).await?;
+        if locked || ch.attempts >= two_factor::CHALLENGE_TRIES {
+            db::two_factor::consume_challenge(&state.db, &hash, now).await?;
+        }
+        let reason = if locked { "wrong_code_locked" } else { "wrong_code" };
+        db::audit::record(&state.db, failure(reason, ch.attempts)).await?;
+        return Err(login::bad_credentials());
+    };
+    if !db::two_factor::consume_challenge(&state.db, &hash, now).await? {
+        return Err(expired());
+    }
+    db::users::record_successful_login(&state.db, ch.user_id).await?;
+    if factor == two_factor::Factor::RecoveryCode {
+        let left = db::two_factor::recovery_codes_left(&state.db, ch.user_id).await?;
+        db::audit::record(
+            &state.db,
+            Entry {
+                actor_user: Some(ch.user_id),
+                action: "login.recovery_code_used",
+                target_type: Some("user"),
+                target_id: Some(ch.user_id.to_string()),
+                ip,
+                details: serde_json::json!({"recovery_codes_left": left}),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    let details = serde_json::json!({"method": ch.login_method, "second_factor": factor.as_str()});
+    signed_in(&req, &state, ch.user_id, ip, details).await
+}
+
+/// Starts a session for a user whose sign-in is complete, audits it, and answers the token,
+/// the user and the cookie.
+async fn signed_in(
+    req: &HttpRequest,
+    state: &AppState,
+    user_id: UserId,
+    ip: Option<IpAddr>,
+    details: serde_json::Value,
+) -> Result<HttpResponse, ApiError> {
+    let mut record = db::users::get(&state.db, user_id).await?.ok_or_else(login::bad_credentials)?;
+    two_factor::apply_policy(&state.settings, &mut record.view);
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok());
-    let (token, cookie) = session::start(&state, user_id, ip, user_agent).await?;
+    let (token, cookie) = session::start(state, user_id, ip, user_agent).await?;
     db::audit::record(
         &state.db,
         Entry {
@@ -31,7 +156,7 @@ pub async fn login(
             target_type: Some("user"),
             target_id: Some(user_id.to_string()),
             ip,
-            details: serde_json::json!({"method": method}),
+            details,
             ..Default::default()
         },
     )
@@ -70,38 +195,7 @@ pub async fn change_password(
             "new_password",
         ));
     }
-    // The same per-user bucket as sign-in, and a wrong current password counts toward the
-    // lockout: a stolen session cannot guess the password.
-    state.limits.login_per_account.check(&format!("user:{}", s.user.id))?;
-    let locked = db::users::login_state(&state.db, s.user.id)
-        .await?
-        .and_then(|u| u.locked_until)
-        .is_some_and(|t| t > state.clock.now());
-    if locked {
-        return Err(crate::auth::login::bad_credentials());
-    }
-    let stored = db::users::password_hash(&state.db, s.user.id).await?;
-    if !password::verify(SecretString::from(current_password), stored).await? {
-        let locked = crate::auth::login::count_failure(&state, s.user.id, true).await?;
-        db::audit::record(
-            &state.db,
-            Entry {
-                actor_user: Some(s.user.id),
-                action: "password.change_failed",
-                target_type: Some("user"),
-                target_id: Some(s.user.id.to_string()),
-                ip: s.ip,
-                details: serde_json::json!({"locked": locked}),
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Err(ApiError::with_param(
-            ErrorCode::InvalidCredentials,
-            "The current password is wrong.",
-            "current_password",
-        ));
-    }
+    login::reauthenticate(&state, &s, current_password, "current_password", "password.change_failed").await?;
     let hash = password::hash(SecretString::from(new_password)).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -120,7 +214,8 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    let record = db::users::get(&state.db, s.user.id).await?.ok_or_else(ApiError::not_found)?;
+    let mut record = db::users::get(&state.db, s.user.id).await?.ok_or_else(ApiError::not_found)?;
+    two_factor::apply_policy(&state.settings, &mut record.view);
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok());
     let (token, cookie) = session::start(&state, s.user.id, s.ip, user_agent).await?;
     Ok(HttpResponse::Ok().cookie(cookie).json(LoginResponse { token, user: record.view }))

@@ -7,15 +7,22 @@ pub(crate) mod organizations;
 mod params;
 pub(crate) mod reports;
 pub(crate) mod transactions;
+pub(crate) mod two_factor;
 
 use actix_web::web;
 
 /// Registers the cabinet API's routes inside its scope.
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/login", web::post().to(auth::login))
+        .route("/auth/login/totp", web::post().to(auth::login_totp))
         .route("/auth/logout", web::post().to(auth::logout))
         .route("/auth/me", web::get().to(auth::me))
         .route("/auth/password", web::post().to(auth::change_password))
+        .route("/auth/two-factor", web::get().to(two_factor::status))
+        .route("/auth/two-factor/setup", web::post().to(two_factor::setup))
+        .route("/auth/two-factor/confirm", web::post().to(two_factor::confirm))
+        .route("/auth/two-factor/disable", web::post().to(two_factor::disable))
+        .route("/auth/two-factor/recovery-codes", web::post().to(two_factor::regenerate_recovery_codes))
         .route("/organizations", web::get().to(organizations::list))
         .route("/organizations/{id}", web::get().to(organizations::get))
         .route("/organizations/{id}/webhook-test", web::post().to(organizations::webhook_test))

@@ -38,6 +38,7 @@ pub mod organizations;
 pub mod sealed_cards;
 pub mod sessions;
 pub mod transactions;
+pub mod two_factor;
 pub mod users;
 pub mod velocity;
 

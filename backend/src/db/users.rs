@@ -85,14 +85,18 @@ pub struct LoginRow {
     pub active: bool,
     pub locked_until: Option<time::OffsetDateTime>,
     pub must_change_password: bool,
+    pub role: Role,
+    /// A confirmed TOTP enrollment: the password alone does not sign in.
+    pub two_factor: bool,
 }
+
+/// The columns of [`LoginRow`], from `users`.
+const LOGIN_COLUMNS: &str = "id, password_hash, active, locked_until, must_change_password, role,
+        EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL) AS two_factor";
 
 /// A user's sign-in state by id (the docs' cached Basic credentials are checked against it).
 pub async fn login_state(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Option<LoginRow>> {
-    sqlx::query_as("SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!("SELECT {LOGIN_COLUMNS} FROM users WHERE id = $1")).bind(user).fetch_optional(db).await
 }
 
 /// Finds a user by the identifier of the chosen login tab (already normalized).
@@ -102,18 +106,15 @@ pub async fn find_for_login(
     identifier: &str,
 ) -> sqlx::Result<Option<LoginRow>> {
     use shared::dto::auth::LoginMethod;
-    let sql = match method {
-        LoginMethod::Login => {
-            "SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE lower(login) = lower($1)"
-        }
-        LoginMethod::Email => {
-            "SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE lower(email) = lower($1)"
-        }
-        LoginMethod::Phone => {
-            "SELECT id, password_hash, active, locked_until, must_change_password FROM users WHERE phone = $1"
-        }
+    let condition = match method {
+        LoginMethod::Login => "lower(login) = lower($1)",
+        LoginMethod::Email => "lower(email) = lower($1)",
+        LoginMethod::Phone => "phone = $1",
     };
-    sqlx::query_as(sql).bind(identifier).fetch_optional(db).await
+    sqlx::query_as(&format!("SELECT {LOGIN_COLUMNS} FROM users WHERE {condition}"))
+        .bind(identifier)
+        .fetch_optional(db)
+        .await
 }
 
 /// Counts a wrong password; the `max`-th in a row locks the account until `now + lock` and
@@ -165,12 +166,14 @@ struct UserRow {
     role: Role,
     time_zone: String,
     must_change_password: bool,
+    two_factor_enabled: bool,
     active: bool,
     can_refund: bool,
     organization_ids: Vec<uuid::Uuid>,
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.login, u.email, u.phone, u.full_name, u.role, u.time_zone, u.must_change_password, u.active, u.can_refund,
+        EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_factor_enabled,
         coalesce(array_agg(m.organization_id ORDER BY m.organization_id) FILTER (WHERE m.organization_id IS NOT NULL), '{}') AS organization_ids
    FROM users u LEFT JOIN memberships m ON m.user_id = u.id";
 
@@ -186,6 +189,9 @@ impl From<UserRow> for UserRecord {
                 role: r.role,
                 time_zone: r.time_zone,
                 must_change_password: r.must_change_password,
+                two_factor_enabled: r.two_factor_enabled,
+                // The settings decide it: `auth::two_factor::apply_policy`.
+                two_factor_setup_required: false,
                 active: r.active,
                 organization_ids: r.organization_ids.into_iter().map(OrganizationId).collect(),
                 can_refund: r.can_refund,

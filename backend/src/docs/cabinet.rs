@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use shared::ErrorBody;
-use shared::dto::auth::{LoginRequest, LoginResponse};
+use shared::dto::auth::{LoginOutcome, LoginRequest, LoginResponse, LoginTotpRequest};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
 
 use super::params::{OBJECT_ID, STATUS};
@@ -46,12 +46,50 @@ const LOGIN: Op = Op {
     tag = "Cabinet",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = SIGNED_IN.en, body = LoginResponse),
+        (status = 200, description = SIGNED_IN.en, body = LoginOutcome),
         (status = 401, description = WRONG_CREDENTIALS.en, body = ErrorBody),
         (status = 429, description = TOO_MANY_ATTEMPTS.en, body = ErrorBody),
     )
 )]
 pub fn auth_login() {}
+
+const SIGNED_IN_TOTP: Tr = Tr {
+    en: "The session token (also set as an HttpOnly, SameSite=Strict cookie) and the user, as a password-only sign-in answers",
+    ru: "Токен сессии (он же выставляется в HttpOnly-cookie с SameSite=Strict) и пользователь — как при входе только по паролю",
+};
+const WRONG_CODE: Tr = Tr {
+    en: "A wrong or already used code, or a locked account (`invalid_credentials`, the same answer); or a challenge that is unknown, expired, used or out of tries (`two_factor_challenge_expired`): sign in again",
+    ru: "Неверный или уже использованный код либо заблокированная учётная запись (`invalid_credentials`, ответ один и тот же); или неизвестный, истёкший, использованный или исчерпавший попытки `challenge` (`two_factor_challenge_expired`): войдите заново",
+};
+
+const LOGIN_TOTP: Op = Op {
+    id: "auth_login_totp",
+    summary: Tr { en: "Finish a two-factor sign-in", ru: "Завершить двухфакторный вход" },
+    description: Tr {
+        en: "The second step of a sign-in for a user with two-factor sign-in: the `challenge` from `POST /cabinet/api/v1/auth/login` and a `code`, either the 6-digit code of the authenticator app (TOTP, RFC 6238) or an unused recovery code (`xxxx-xxxx`). The answer is that of a password-only sign-in. A challenge lives 5 minutes, allows 5 codes and is used once; each code is accepted once. Wrong codes count toward the same lockout as wrong passwords.",
+        ru: "Второй шаг входа для пользователя с двухфакторным входом: `challenge` из ответа `POST /cabinet/api/v1/auth/login` и `code` — 6-значный код из приложения-аутентификатора (TOTP, RFC 6238) или неиспользованный резервный код (`xxxx-xxxx`). Ответ такой же, как при входе только по паролю. `challenge` действует 5 минут, допускает 5 кодов и используется один раз; каждый код принимается один раз. Неверные коды учитываются в той же блокировке, что и неверные пароли.",
+    },
+    example: Example {
+        path: "/cabinet/api/v1/auth/login/totp",
+        key: None,
+        body: Some(r#"{"challenge": "…", "code": "123456"}"#),
+    },
+};
+
+// `cabinet_api::auth::login_totp`
+#[utoipa::path(
+    post,
+    path = "/cabinet/api/v1/auth/login/totp",
+    operation_id = LOGIN_TOTP.id,
+    tag = "Cabinet",
+    request_body = LoginTotpRequest,
+    responses(
+        (status = 200, description = SIGNED_IN_TOTP.en, body = LoginResponse),
+        (status = 401, description = WRONG_CODE.en, body = ErrorBody),
+        (status = 429, description = TOO_MANY_ATTEMPTS.en, body = ErrorBody),
+    )
+)]
+pub fn auth_login_totp() {}
 
 const ORG_STATUS: Tr = Tr { en: "`active` or `blocked`", ru: "`active` или `blocked`" };
 const ORGANIZATIONS: Tr = Tr {
@@ -222,12 +260,14 @@ const WEBHOOK_TEST: Op = Op {
 pub fn organizations_webhook_test() {}
 
 /// What the document says of these operations.
-pub const OPS: &[Op] = &[LOGIN, LIST, GET, REPORT_XLSX, WEBHOOK_TEST];
+pub const OPS: &[Op] = &[LOGIN, LOGIN_TOTP, LIST, GET, REPORT_XLSX, WEBHOOK_TEST];
 
 /// Every other description of these operations, for the Russian document.
 pub const TERMS: &[Tr] = &[
     SIGNED_IN,
+    SIGNED_IN_TOTP,
     WRONG_CREDENTIALS,
+    WRONG_CODE,
     TOO_MANY_ATTEMPTS,
     ORG_STATUS,
     ORGANIZATIONS,

@@ -65,6 +65,7 @@ const CACHE_FOR: Duration = Duration::minutes(5);
         card_tokens::card_tokens_revoke,
         events::events_list,
         cabinet::auth_login,
+        cabinet::auth_login_totp,
         cabinet::organizations_list,
         cabinet::organizations_get,
         cabinet::reports_transactions_xlsx,
@@ -216,13 +217,17 @@ fn fingerprint(password_hash: &str) -> [u8; 32] {
 }
 
 /// Whether a user may read the docs with Basic credentials right now: active, not locked, not
-/// due to change the password, and (for a cached credential) with the same password as then.
+/// due to change the password, without two-factor sign-in (enabled or required: a password
+/// alone is not enough for them, they use the cabinet session), and (for a cached credential)
+/// with the same password as then.
 async fn still_good(state: &AppState, user: UserId, hash: Option<[u8; 32]>) -> Result<Option<[u8; 32]>, ApiError> {
     let Some(row) = crate::db::users::login_state(&state.db, user).await? else { return Ok(None) };
     let now = state.clock.now();
     let current = fingerprint(&row.password_hash);
     let ok = row.active
         && !row.must_change_password
+        && !row.two_factor
+        && !crate::auth::two_factor::required(&state.settings, row.role)
         && row.locked_until.is_none_or(|t| t <= now)
         && hash.is_none_or(|h| h == current);
     Ok(ok.then_some(current))
@@ -237,7 +242,10 @@ fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
 }
 
 async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
-    if session_user(req.request()).await.is_ok_and(|s| !s.user.must_change_password) {
+    if session_user(req.request())
+        .await
+        .is_ok_and(|s| !s.user.must_change_password && !s.user.two_factor_setup_required)
+    {
         return Ok(true);
     }
     let Some((user, password)) = basic_credentials(req) else { return Ok(false) };
@@ -255,12 +263,13 @@ async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
         return Ok(false);
     }
     match login::verify(state, LoginMethod::Login, &user, &password, client_ip(req.request()), "docs_basic").await {
-        Ok(id) => match still_good(state, id, None).await? {
+        Ok(verified) => match still_good(state, verified.id, None).await? {
             Some(hash) => {
-                cache.remember(key, Verified { until: now + CACHE_FOR, user: id, hash });
+                cache.remember(key, Verified { until: now + CACHE_FOR, user: verified.id, hash });
                 Ok(true)
             }
-            // A user who must change the password first signs in to the cabinet to do it.
+            // A user who must change the password first signs in to the cabinet to do it; one
+            // with two-factor sign-in uses the cabinet session.
             None => Ok(false),
         },
         Err(ApiError::Client { .. }) => Ok(false),

@@ -18,6 +18,7 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("/api/v1/card-tokens/{token}", &["get", "delete"]),
     ("/api/v1/events", &["get"]),
     ("/cabinet/api/v1/auth/login", &["post"]),
+    ("/cabinet/api/v1/auth/login/totp", &["post"]),
     ("/cabinet/api/v1/organizations", &["get"]),
     ("/cabinet/api/v1/organizations/{id}", &["get"]),
     ("/cabinet/api/v1/organizations/{id}/webhook-test", &["post"]),

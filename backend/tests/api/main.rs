@@ -29,5 +29,6 @@ mod security_accounts;
 mod seed;
 mod spa;
 mod transactions;
+mod two_factor;
 mod two_stage;
 pub mod webhooks;

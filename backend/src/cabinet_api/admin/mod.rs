@@ -5,6 +5,7 @@ pub(crate) mod api_keys;
 pub(crate) mod audit;
 pub(crate) mod limits;
 pub(crate) mod organizations;
+pub(crate) mod two_factor;
 pub(crate) mod users;
 
 use actix_web::web;
@@ -33,6 +34,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}", web::patch().to(users::update))
             .route("/users/{id}/reset-password", web::post().to(users::reset_password))
             .route("/audit", web::get().to(audit::list))
+            .route("/users/{id}/two-factor/reset", web::post().to(two_factor::reset))
             .default_service(web::to(crate::error::api_not_found)),
     );
 }

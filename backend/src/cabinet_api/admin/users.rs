@@ -43,6 +43,13 @@ fn unique_violation(e: sqlx::Error) -> ApiError {
     e.into()
 }
 
+/// A user as staff see them, with what the settings decide (a pending required two-factor setup).
+fn shown(state: &AppState, user: db::users::UserRecord) -> shared::dto::auth::UserView {
+    let mut view = user.view;
+    crate::auth::two_factor::apply_policy(&state.settings, &mut view);
+    view
+}
+
 pub async fn create(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -90,11 +97,11 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     let user = db::users::get(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Created().json(user.view))
+    Ok(HttpResponse::Created().json(shown(&state, user)))
 }
 
 pub async fn list(state: web::Data<AppState>, AdminUser(_): AdminUser) -> Result<HttpResponse, ApiError> {
-    let data: Vec<_> = db::users::list(&state.db).await?.into_iter().map(|u| u.view).collect();
+    let data: Vec<_> = db::users::list(&state.db).await?.into_iter().map(|u| shown(&state, u)).collect();
     Ok(HttpResponse::Ok().json(DataList { data }))
 }
 
@@ -141,7 +148,7 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     let user = db::users::get(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Ok().json(user.view))
+    Ok(HttpResponse::Ok().json(shown(&state, user)))
 }
 
 /// Sets a one-time password that must be changed at the next login, and ends every session.
