@@ -87,8 +87,8 @@ async fn main() {
     let base = |from: Date, to: Date| Filter {
         scope: Scope::All,
         organization: Some(org),
-        from,
-        to,
+        from: Some(from),
+        to: Some(to),
         by_executed: false,
         status: None,
         kind: None,
@@ -124,8 +124,26 @@ async fn main() {
             1,
         ),
     ];
+    // The search over every date and organization (staff), one case per thing it matches.
+    let (order_id, bank_id, id): (String, String, uuid::Uuid) = sqlx::query_as(
+        "SELECT order_id, bank_transaction_id, id FROM operations
+          WHERE order_id IS NOT NULL AND bank_transaction_id IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("an operation to find");
+    let everywhere =
+        |q: &str| Filter { organization: None, from: None, to: None, search: Some(q.to_owned()), ..base(today, today) };
+    let searches: Vec<(&str, Filter, i64)> = vec![
+        ("search, all dates: order id", everywhere(&order_id), 1),
+        ("search, all dates: bank transaction id", everywhere(&bank_id), 1),
+        ("search, all dates: operation id", everywhere(&id.to_string()), 1),
+        ("search, all dates: card last 4 (first page of many)", everywhere("4242"), 1),
+        ("search, all dates: customer e-mail", everywhere("buyer@example.ru"), 1),
+        ("search, all dates: customer phone", everywhere("+7 999 000-00-01"), 1),
+    ];
     println!("\n## Transaction list (count up to 10 000 + one page of 20), 30 runs");
-    for (name, f, page) in &cases {
+    for (name, f, page) in cases.iter().chain(&searches) {
         let (p50, p95) = time(30, || list(&pool, f, *page)).await;
         println!("| {name} | {} | {} |", ms(p50), ms(p95));
     }

@@ -30,7 +30,7 @@ test('a deep link without a session goes through the login page and lands where 
 test('a server failure reads «Сервис временно недоступен» with «Повторить», and retrying loads the page', async ({ page }) => {
   await signIn(page);
   let fail = true;
-  await page.route('**/cabinet/api/v1/transactions?*', (route) =>
+  await page.route(/\/cabinet\/api\/v1\/transactions(\?|$)/, (route) =>
     fail ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"type":"api_error","code":"unavailable","message":"x"}}' }) : route.continue());
   await page.goto('/transactions');
   const alert = page.getByRole('alert');

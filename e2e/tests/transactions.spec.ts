@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createPayment, signIn, watchForErrors } from './helpers';
+import { apiKey, createPayment, signIn, watchForErrors } from './helpers';
 
 const card = (number: string) => ({ number, exp_month: 12, exp_year: 2030, cvc: '123', holder: 'IVAN IVANOV' });
 
@@ -79,4 +79,17 @@ test('a notification can be sent again from the detail page', async ({ page, req
   await expect(event).toContainText('вручную');
   const after = Number((await event.locator('.muted', { hasText: 'Попыток' }).innerText()).replace(/\D/g, ''));
   expect(after).toBeGreaterThan(before);
+});
+
+test('the search finds an old operation across every date, and says so', async ({ page, request }) => {
+  // An operation of the seeded history, weeks old.
+  const before = new Date(Date.now() - 20 * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const res = await request.get(`/api/v1/payments?limit=1&created_lt=${before}`, { headers: { Authorization: `Bearer ${apiKey()}` } });
+  const old = (await res.json()).data[0];
+  await signIn(page);
+  await page.getByRole('searchbox').fill(old.id);
+  await page.getByRole('button', { name: 'Найти' }).click();
+  await expect(page.getByTestId('all-dates')).toHaveText('Поиск по всем датам. Чтобы сузить, укажите период.');
+  await expect(page.locator('table.transactions tbody tr')).toHaveCount(1);
+  await expect(page.locator('input[name=from]')).toHaveValue('');
 });

@@ -8,7 +8,11 @@ use shared::dto::admin::{
     ResetPasswordResponse, UpdateOrganizationRequest, UpdateTerminalRequest, UpdateUserRequest, VelocityLimits,
 };
 use shared::dto::analytics::Analytics;
-use shared::dto::auth::{ChangePasswordRequest, LoginRequest, LoginResponse, UserView};
+use shared::dto::auth::{
+    ChangePasswordRequest, LoginOutcome, LoginRequest, LoginResponse, LoginTotpRequest, RecoveryCodes,
+    TwoFactorConfirmRequest, TwoFactorDisableRequest, TwoFactorPasswordRequest, TwoFactorSetup, TwoFactorStatus,
+    UserView,
+};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
 use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, TransactionDetail, TransactionPage};
@@ -118,8 +122,41 @@ fn patch<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error>
     Request::patch(&format!("{BASE}{path}")).header("Accept", "application/json").json(body)
 }
 
-pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiError> {
+/// The first step: a session, or (two-factor sign-in) a challenge for the second step.
+pub async fn login(req: &LoginRequest) -> Result<LoginOutcome, ApiError> {
     send(post("/auth/login", req)).await
+}
+
+/// The second step: a code of the authenticator app, or a recovery code.
+pub async fn login_totp(challenge: &str, code: &str) -> Result<LoginResponse, ApiError> {
+    let req = LoginTotpRequest { challenge: challenge.to_owned(), code: code.to_owned() };
+    send(post("/auth/login/totp", &req)).await
+}
+
+pub async fn two_factor_status() -> Result<TwoFactorStatus, ApiError> {
+    send(get("/auth/two-factor")).await
+}
+
+pub async fn two_factor_setup(password: &str) -> Result<TwoFactorSetup, ApiError> {
+    send(post("/auth/two-factor/setup", &TwoFactorPasswordRequest { password: password.to_owned() })).await
+}
+
+pub async fn two_factor_confirm(code: &str) -> Result<RecoveryCodes, ApiError> {
+    send(post("/auth/two-factor/confirm", &TwoFactorConfirmRequest { code: code.to_owned() })).await
+}
+
+pub async fn two_factor_recovery_codes(password: &str) -> Result<RecoveryCodes, ApiError> {
+    send(post("/auth/two-factor/recovery-codes", &TwoFactorPasswordRequest { password: password.to_owned() })).await
+}
+
+pub async fn two_factor_disable(password: &str, code: &str) -> Result<(), ApiError> {
+    let req = TwoFactorDisableRequest { password: password.to_owned(), code: code.to_owned() };
+    send::<serde_json::Value>(post("/auth/two-factor/disable", &req)).await.map(|_| ())
+}
+
+/// Staff: removes a user's two-factor enrollment (a lost phone).
+pub async fn admin_reset_two_factor(id: UserId) -> Result<serde_json::Value, ApiError> {
+    send(post(&format!("/admin/users/{id}/two-factor/reset"), &serde_json::json!({}))).await
 }
 
 pub async fn me() -> Result<UserView, ApiError> {

@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::api;
 use crate::pages::{
-    admin, integration, login, not_found, organizations, password, reports, shell, transaction, transactions,
+    admin, integration, login, not_found, organizations, password, reports, security, shell, transaction, transactions,
 };
 use crate::session::Session;
 
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organizations/:id/integration") view=integration::IntegrationPage />
                     <Route path=path!("reports") view=reports::ReportsPage />
                     <Route path=path!("password") view=password::PasswordPage />
+                    <Route path=path!("security") view=security::SecurityPage />
                     <Route path=path!("admin/organizations") view=admin::organizations::AdminOrganizationsPage />
                     <Route path=path!("admin/organizations/:id") view=admin::organizations::AdminOrganizationPage />
                     <Route path=path!("admin/users") view=admin::users::AdminUsersPage />

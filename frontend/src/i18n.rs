@@ -25,6 +25,13 @@ pub mod login {
     pub const RATE_LIMITED: &str = "Слишком много попыток входа. Подождите минуту и попробуйте снова.";
     pub const EMPTY: &str = "Заполните оба поля.";
     pub const EXPIRED: &str = "Сессия истекла — войдите снова";
+    pub const SECOND_STEP: &str = "Введите код из приложения-аутентификатора или резервный код.";
+    pub const CODE: &str = "Код подтверждения";
+    pub const CODE_SUBMIT: &str = "Подтвердить";
+    pub const BAD_CODE: &str =
+        "Неверный код, либо вход временно заблокирован. Попробуйте ещё раз или обратитесь к менеджеру.";
+    pub const CHALLENGE_EXPIRED: &str = "Время на ввод кода истекло. Войдите заново.";
+    pub const BACK_TO_PASSWORD: &str = "Войти заново";
 }
 
 pub mod password {
@@ -109,7 +116,8 @@ pub mod transactions {
     pub const ANY_TYPE: &str = "Все типы";
     pub const ORGANIZATION: &str = "Организация";
     pub const ANY_ORGANIZATION: &str = "Все организации";
-    pub const SEARCH: &str = "Номер заказа или 4 последние цифры карты";
+    pub const SEARCH: &str = "Заказ, ID операции, 4 цифры карты, email, телефон или ID банка";
+    pub const ALL_DATES: &str = "Поиск по всем датам. Чтобы сузить, укажите период.";
     pub const FIND: &str = "Найти";
     pub const RESET: &str = "Сбросить";
     pub const COL_CREATED: &str = "Дата создания";
@@ -340,6 +348,10 @@ pub mod admin {
     pub const REVOKE_CONFIRM: &str = "Отозвать ключ";
     pub const COPY: &str = "Копировать";
     pub const COPIED: &str = "Скопировано";
+    pub const RESET_TWO_FACTOR: &str = "Сбросить 2FA";
+    pub const RESET_TWO_FACTOR_CONFIRM: &str =
+        "Сбросить двухфакторный вход пользователя? Его сессии завершатся, при входе он настроит 2FA заново.";
+    pub const TWO_FACTOR_BADGE: &str = "2FA";
     pub const CREATE_USER: &str = "Создать пользователя";
     pub const NEW_USER: &str = "Новый пользователь";
     pub const EDIT_USER: &str = "Изменить пользователя";
@@ -376,4 +388,30 @@ pub mod admin {
     pub const WHEN: &str = "Время";
     pub const TARGET: &str = "Объект";
     pub const SYSTEM: &str = "система";
+}
+
+pub mod security {
+    pub const TITLE: &str = "Безопасность";
+    pub const MENU: &str = "Безопасность";
+    pub const TWO_FACTOR: &str = "Двухфакторный вход";
+    pub const EXPLAIN: &str = "После пароля кабинет спросит код из приложения-аутентификатора (Google Authenticator, Яндекс Ключ, 1Password и др.).";
+    pub const REQUIRED_NOTICE: &str =
+        "Для вашей учётной записи двухфакторный вход обязателен: включите его, чтобы продолжить работу.";
+    pub const PASSWORD: &str = "Текущий пароль";
+    pub const ENABLE: &str = "Включить";
+    pub const SCAN: &str = "Отсканируйте QR-код приложением-аутентификатором.";
+    pub const ENTER_CODE: &str = "Введите шестизначный код из приложения.";
+    pub const OR_SECRET: &str = "Или введите ключ вручную:";
+    pub const CODE: &str = "Код из приложения";
+    pub const CONFIRM: &str = "Подтвердить";
+    pub const ENABLED_NOW: &str = "Двухфакторный вход включён.";
+    pub const DONE: &str = "Готово";
+    pub const IS_ON: &str = "Двухфакторный вход включён.";
+    pub const CODES_LEFT: &str = "Неиспользованных резервных кодов";
+    pub const CODE_OR_RECOVERY: &str = "Код из приложения или резервный код";
+    pub const NEW_CODES: &str = "Новые резервные коды";
+    pub const DISABLE: &str = "Отключить";
+    pub const DISABLE_CONFIRM: &str = "Отключить двухфакторный вход?";
+    pub const REQUIRED_CANNOT_DISABLE: &str = "Для вашей роли двухфакторный вход обязателен и не отключается.";
+    pub const CODES_WARNING: &str = "Резервные коды показываются один раз. Сохраните их в надёжном месте: каждый код позволяет войти один раз без телефона.";
 }

@@ -72,8 +72,16 @@ pub async fn transactions_xlsx(
     let status = params::status(q.status.as_deref())?;
     let kind = params::kind(q.kind.as_deref())?;
     let org = params::organization(&state, &s, q.organization_id.as_deref()).await?;
-    let filter =
-        Filter { scope: s.scope(), organization: org, from, to, by_executed: false, status, kind, search: None };
+    let filter = Filter {
+        scope: s.scope(),
+        organization: org,
+        from: Some(from),
+        to: Some(to),
+        by_executed: false,
+        status,
+        kind,
+        search: None,
+    };
 
     let (rows_tx, rows_rx) = mpsc::channel(2048);
     let title = format!(

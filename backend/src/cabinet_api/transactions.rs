@@ -39,7 +39,15 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let tz = s.user.time_zone.clone();
-    let (from, to) = params::range(&state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
+    let search = q.q.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    // A search looks at every date unless the user narrowed it; a list is today by default.
+    let all_dates = search.is_some() && q.from.is_none() && q.to.is_none();
+    let (from, to) = if all_dates {
+        (None, None)
+    } else {
+        let (from, to) = params::range(&state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
+        (Some(from), Some(to))
+    };
     let organization = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let by_executed = match q.date_field.as_deref() {
         None | Some("created") => false,
@@ -48,7 +56,6 @@ pub async fn list(
     };
     let status = params::status(q.status.as_deref())?;
     let kind = params::kind(q.kind.as_deref())?;
-    let search = q.q.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     if search.as_ref().is_some_and(|v| v.chars().count() > 128) {
         return Err(invalid("q", "the search is at most 128 characters"));
     }
@@ -67,7 +74,14 @@ pub async fn list(
     let data =
         db::transactions::page(&mut tx, &filter, per_page.into(), i64::from(page - 1) * i64::from(per_page)).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(TransactionPage { data, page, per_page, total: total as u64, total_capped: capped }))
+    Ok(HttpResponse::Ok().json(TransactionPage {
+        data,
+        page,
+        per_page,
+        total: total as u64,
+        total_capped: capped,
+        all_dates,
+    }))
 }
 
 pub async fn get(

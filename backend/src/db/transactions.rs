@@ -8,6 +8,7 @@ use sqlx::{PgPool, Postgres, QueryBuilder, Transaction};
 use time::{Date, OffsetDateTime};
 
 use super::organizations::Scope;
+use crate::domain::validation;
 
 /// Counting stops here; beyond it the page shows «10 000+».
 pub const COUNT_CAP: i64 = 10_000;
@@ -16,8 +17,9 @@ pub const COUNT_CAP: i64 = 10_000;
 pub struct Filter {
     pub scope: Scope,
     pub organization: Option<OrganizationId>,
-    pub from: Date,
-    pub to: Date,
+    /// Inclusive days in the user's zone; none: every date (a search the user did not narrow).
+    pub from: Option<Date>,
+    pub to: Option<Date>,
     pub by_executed: bool,
     pub status: Option<OperationStatus>,
     pub kind: Option<OperationType>,
@@ -36,8 +38,13 @@ pub async fn in_zone(pool: &PgPool, tz: &str) -> sqlx::Result<Transaction<'stati
 pub fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     let col = if f.by_executed { "o.executed_at" } else { "o.created_at" };
     // Day bounds in the session's (the user's) zone.
-    qb.push(" WHERE ").push(col).push(" >= ").push_bind(f.from).push("::date::timestamptz");
-    qb.push(" AND ").push(col).push(" < (").push_bind(f.to).push("::date + 1)::timestamptz");
+    qb.push(" WHERE true");
+    if let Some(from) = f.from {
+        qb.push(" AND ").push(col).push(" >= ").push_bind(from).push("::date::timestamptz");
+    }
+    if let Some(to) = f.to {
+        qb.push(" AND ").push(col).push(" < (").push_bind(to).push("::date + 1)::timestamptz");
+    }
     if let Scope::MemberOf(user) = f.scope {
         qb.push(" AND o.organization_id IN (SELECT organization_id FROM memberships WHERE user_id = ")
             .push_bind(user.0)
@@ -53,11 +60,23 @@ pub fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         qb.push(" AND o.type = ").push_bind(k);
     }
     if let Some(q) = &f.search {
-        // Two index look-ups joined by id: an OR here would scan the organization's every row.
+        // One index look-up per thing the text may be, joined by id: an OR here would scan the
+        // organization's every row. The order id and the bank's transaction id are any text.
         qb.push(" AND o.id IN (SELECT id FROM operations WHERE order_id = ").push_bind(q.clone());
+        qb.push(" UNION ALL SELECT id FROM operations WHERE bank_transaction_id = ").push_bind(q.clone());
+        if let Ok(id) = q.parse::<uuid::Uuid>() {
+            qb.push(" UNION ALL SELECT ").push_bind(id).push("::uuid");
+        }
         if q.len() == 4 && q.bytes().all(|b| b.is_ascii_digit()) {
             // card_last4 is char(4): compare as char(4), or the index cannot be used.
             qb.push(" UNION ALL SELECT id FROM operations WHERE card_last4 = ").push_bind(q.clone()).push("::char(4)");
+        }
+        // E-mails and phones are stored normalized; the search normalizes the same way.
+        if let Some(email) = q.contains('@').then(|| validation::email(q).ok()).flatten() {
+            qb.push(" UNION ALL SELECT id FROM operations WHERE customer_email = ").push_bind(email);
+        }
+        if let Ok(phone) = validation::phone(q) {
+            qb.push(" UNION ALL SELECT id FROM operations WHERE customer_phone = ").push_bind(phone);
         }
         qb.push(")");
     }

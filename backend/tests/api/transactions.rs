@@ -156,3 +156,45 @@ async fn the_detail_has_the_manuals_fields_the_timeline_and_the_refunds() {
     assert_eq!((rd["type"].as_str(), rd["reason"].as_str()), (Some("refund"), Some("брак")));
     assert_eq!(rd["parent"]["id"], id);
 }
+
+#[tokio::test]
+async fn the_search_finds_by_every_identifier_across_all_dates_unless_narrowed() {
+    let app = spawn_app().await;
+    let (org, m) = app.merchant_of_new_org().await;
+    // Sixty days ago: the payment a customer calls about today.
+    app.clock.advance(Duration::days(-60));
+    let mut body = payment_body("5555555555554444", "321.00");
+    body["order_id"] = "order-old-1".into();
+    body["customer"] = serde_json::json!({"email": "Buyer@Example.RU", "phone": "+7 (999) 000-00-01"});
+    let old = json(m.post("/payments", body).await).await;
+    app.clock.advance(Duration::days(60));
+    m.pay("4242424242424242", "10.00").await;
+    let cab = app.cabinet(&app.create_user(Role::Partner, &[org]).await).await;
+    let id = old["id"].as_str().expect("id");
+    let bank_id = old["bank"]["transaction_id"].as_str().expect("bank id");
+    for q in
+        [id, "order-old-1", "4444", "buyer@example.ru", "BUYER@example.ru", "+79990000001", "8 999 000 00 01", bank_id]
+    {
+        let found = json(cab.get(&format!("/transactions?q={}", urlencode(q))).await).await;
+        assert_eq!((found["total"].as_u64(), found["all_dates"].as_bool()), (Some(1), Some(true)), "{q}: {found}");
+        assert_eq!(found["data"][0]["id"], id, "{q}");
+    }
+    // Narrowed to today, it is not there; the list without a search is today's.
+    let narrowed = json(cab.get("/transactions?q=order-old-1&from=2026-11-28&to=2026-11-28").await).await;
+    assert_eq!((narrowed["total"].as_u64(), narrowed["all_dates"].as_bool()), (Some(0), Some(false)));
+    assert_eq!(json(cab.get("/transactions").await).await["total"], 1);
+    // Another organization's operation is not found by its id.
+    let (_, other) = app.merchant_of_new_org().await;
+    let theirs = other.pay("4242424242424242", "5.00").await;
+    let q = theirs["id"].as_str().expect("id");
+    assert_eq!(json(cab.get(&format!("/transactions?q={q}")).await).await["total"], 0);
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -21,6 +21,7 @@ pub fn Icon(name: &'static str) -> impl IntoView {
             "M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM21 19v-1a4 4 0 0 0-3-3.9M15.5 4.1a3 3 0 0 1 0 5.8"
         }
         "audit" => "M9 4h6v3H9zM7 5H5v16h14V5h-2M9 12h6M9 16h4",
+        "lock" => "M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4",
         "docs" => "M6 3h9l4 4v14H6zM15 3v4h4M9 12h7M9 16h7",
         _ => "M12 12h.01",
     };

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::ErrorCode;
-use shared::dto::auth::{LoginMethod, LoginRequest};
+use shared::dto::auth::{LoginMethod, LoginOutcome, LoginRequest, LoginResponse};
 
 use crate::api;
 use crate::components::icons::Icon;
@@ -38,6 +38,58 @@ pub fn LoginPage() -> impl IntoView {
     let show_password = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
+    // The second step of a two-factor sign-in: the challenge the password step answered.
+    let challenge = RwSignal::new(None::<String>);
+    let code = RwSignal::new(String::new());
+    // Signed in: to the forced password change, the two-factor setup, or where the user was.
+    let finish = {
+        let navigate = navigate.clone();
+        let next = next.clone();
+        Callback::new(move |res: LoginResponse| {
+            let to = if res.user.must_change_password {
+                "/password".to_owned()
+            } else if res.user.two_factor_setup_required {
+                "/security".to_owned()
+            } else {
+                next.clone().unwrap_or_else(|| "/transactions".to_owned())
+            };
+            session.user.set(Some(res.user));
+            password.set(String::new());
+            navigate(&to, Default::default());
+        })
+    };
+    let on_code = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(c) = challenge.get_untracked() else { return };
+        if pending.get_untracked() {
+            return;
+        }
+        let typed = code.get_untracked().trim().to_owned();
+        if typed.is_empty() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::login_totp(&c, &typed).await {
+                Ok(res) => finish.run(res),
+                Err(e) => {
+                    code.set(String::new());
+                    if e.code() == Some(ErrorCode::TwoFactorChallengeExpired) {
+                        challenge.set(None);
+                        error.set(Some(t::CHALLENGE_EXPIRED.to_owned()));
+                    } else {
+                        error.set(Some(if e.status() == Some(401) {
+                            t::BAD_CODE.to_owned()
+                        } else {
+                            e.user_message()
+                        }));
+                    }
+                }
+            }
+            pending.set(false);
+        });
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -55,20 +107,12 @@ pub fn LoginPage() -> impl IntoView {
         }
         pending.set(true);
         error.set(None);
-        let navigate = navigate.clone();
-        let next = next.clone();
         spawn_local(async move {
             match api::login(&req).await {
-                Ok(res) => {
-                    let must_change = res.user.must_change_password;
-                    session.user.set(Some(res.user));
+                Ok(LoginOutcome::SignedIn(res)) => finish.run(res),
+                Ok(LoginOutcome::TwoFactorRequired(c)) => {
                     password.set(String::new());
-                    let to = if must_change {
-                        "/password".to_owned()
-                    } else {
-                        next.clone().unwrap_or_else(|| "/transactions".to_owned())
-                    };
-                    navigate(&to, Default::default());
+                    challenge.set(Some(c.challenge));
                 }
                 Err(e) => {
                     let msg = match (e.status(), e.code()) {
@@ -85,7 +129,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <div class="login-page">
-            <form class="card login-card" on:submit=on_submit novalidate>
+            <form class="card login-card" on:submit=on_submit novalidate hidden=move || challenge.get().is_some()>
                 <div class="login-brand">{i18n::BRAND}</div>
                 <h1>{t::TITLE}</h1>
                 {expired.then(|| view! { <p class="notice" role="status" data-testid="expired">{t::EXPIRED}</p> })}
@@ -151,6 +195,22 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
                 <p class="hint">{t::HINT}</p>
             </form>
+            {move || challenge.get().is_some().then(|| view! {
+                <form class="card login-card" on:submit=on_code novalidate data-testid="second-step">
+                    <div class="login-brand">{i18n::BRAND}</div>
+                    <h1>{t::TITLE}</h1>
+                    <p class="hint">{t::SECOND_STEP}</p>
+                    <label class="field">
+                        <span class="field-label">{t::CODE}</span>
+                        <input name="code" autocomplete="one-time-code" autofocus bind:value=code />
+                    </label>
+                    {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <button type="submit" class="button primary wide" disabled=move || pending.get()>{t::CODE_SUBMIT}</button>
+                    <button type="button" class="button ghost wide" on:click=move |_| { challenge.set(None); error.set(None); }>
+                        {t::BACK_TO_PASSWORD}
+                    </button>
+                </form>
+            })}
         </div>
     }
 }

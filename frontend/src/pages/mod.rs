@@ -7,6 +7,7 @@ pub mod not_found;
 pub mod organizations;
 pub mod password;
 pub mod reports;
+pub mod security;
 pub mod shell;
 pub mod transaction;
 pub mod transactions;

@@ -26,6 +26,8 @@ pub fn Shell() -> impl IntoView {
                 return;
             }
             match session.user.get() {
+                // Signing out (or already on the way to the login page): no way back to offer.
+                None if location.pathname.get_untracked().starts_with("/login") => {}
                 None => {
                     // Back here after signing in.
                     let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
@@ -34,6 +36,9 @@ pub fn Shell() -> impl IntoView {
                 }
                 Some(u) if u.must_change_password && location.pathname.get() != "/password" => {
                     navigate("/password", Default::default())
+                }
+                Some(u) if u.two_factor_setup_required && location.pathname.get() != "/security" => {
+                    navigate("/security", Default::default())
                 }
                 _ => {}
             }
@@ -65,6 +70,7 @@ pub fn Shell() -> impl IntoView {
                             <A href="/admin/users"><Icon name="users" /><span>{i18n::admin::USERS}</span></A>
                             <A href="/admin/audit"><Icon name="audit" /><span>{i18n::admin::AUDIT}</span></A>
                         })}
+                        <A href="/security"><Icon name="lock" /><span>{i18n::security::MENU}</span></A>
                         // The docs are served by the server itself, outside the SPA.
                         <a href="/partners/docs/" rel="noopener"><Icon name="docs" /><span>{menu::DOCS}</span></a>
                     </nav>

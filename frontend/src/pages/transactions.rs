@@ -69,11 +69,11 @@ pub fn TransactionsPage() -> impl IntoView {
                 <h1>{t::TITLE}</h1>
                 <div class="date-range">
                     <label class="inline"><span>{t::FROM}</span>
-                        <input type="date" name="from" prop:value=move || { let v = param("from"); if v.is_empty() { today() } else { v } }
+                        <input type="date" name="from" prop:value=move || { let v = param("from"); if v.is_empty() && param("q").is_empty() { today() } else { v } }
                             on:change=on_select("from") />
                     </label>
                     <label class="inline"><span>{t::TO}</span>
-                        <input type="date" name="to" prop:value=move || { let v = param("to"); if v.is_empty() { today() } else { v } }
+                        <input type="date" name="to" prop:value=move || { let v = param("to"); if v.is_empty() && param("q").is_empty() { today() } else { v } }
                             on:change=on_select("to") />
                     </label>
                     <select name="date_field" aria-label=t::DATE_CREATED on:change=on_select("date_field")
@@ -113,11 +113,15 @@ pub fn TransactionsPage() -> impl IntoView {
                 <Suspense fallback=Loading>
                     {move || list.get().map(|res| match res {
                         Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
-                        Ok(page) if page.data.is_empty() => view! { <Empty message=t::EMPTY /> }.into_any(),
+                        Ok(page) if page.data.is_empty() => view! {
+                            {page.all_dates.then(|| view! { <p class="notice" role="status" data-testid="all-dates">{t::ALL_DATES}</p> })}
+                            <Empty message=t::EMPTY />
+                        }.into_any(),
                         Ok(page) => {
                             let last = (page.total as u32).div_ceil(page.per_page).max(1);
                             let total = if page.total_capped { format!("{}+", format::count(page.total)) } else { format::count(page.total) };
                             view! {
+                                {page.all_dates.then(|| view! { <p class="notice" role="status" data-testid="all-dates">{t::ALL_DATES}</p> })}
                                 <table class="table transactions">
                                     <thead><tr>
                                         <th>{t::COL_CREATED}</th><th>{t::COL_TYPE}</th><th class="num">{t::COL_AMOUNT}</th>

@@ -46,6 +46,9 @@ pub struct TransactionPage {
     pub total: u64,
     /// `total` is a floor: there are at least that many (shown as «10 000+»).
     pub total_capped: bool,
+    /// A search over every date (the user gave no range).
+    #[serde(default)]
+    pub all_dates: bool,
 }
 
 /// A status change on the timeline.

@@ -230,9 +230,9 @@ pub fn AdminOrganizationPage() -> impl IntoView {
                 {move || detail.get().map(|res| match res {
                     Err(e) => view! { <div class="card"><ErrorState error=e retry=reload /></div> }.into_any(),
                     Ok(org) => view! {
-                        <OrganizationForm org=org.clone() reload=reload />
-                        <Terminals org=org.clone() reload=reload />
-                        <SecretCard org=org.clone() reload=reload />
+                        <OrganizationForm org=org.clone() />
+                        <Terminals org=org.clone() />
+                        <SecretCard org=org.clone() />
                         <LimitsCard id=org.id />
                         <KeysCard id=org.id />
                     }.into_any(),
@@ -243,7 +243,7 @@ pub fn AdminOrganizationPage() -> impl IntoView {
 }
 
 #[component]
-fn OrganizationForm(org: OrganizationDetail, reload: Callback<()>) -> impl IntoView {
+fn OrganizationForm(org: OrganizationDetail) -> impl IntoView {
     let id = org.id;
     let name = RwSignal::new(org.name.clone());
     let inn = RwSignal::new(org.inn.clone());
@@ -266,10 +266,8 @@ fn OrganizationForm(org: OrganizationDetail, reload: Callback<()>) -> impl IntoV
         saved.set(false);
         spawn_local(async move {
             match api::admin_update_organization(id, &req).await {
-                Ok(_) => {
-                    saved.set(true);
-                    reload.run(());
-                }
+                // Each form shows what was saved; reloading the page would lose the message.
+                Ok(_) => saved.set(true),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -295,19 +293,19 @@ fn OrganizationForm(org: OrganizationDetail, reload: Callback<()>) -> impl IntoV
 }
 
 #[component]
-fn Terminals(org: OrganizationDetail, reload: Callback<()>) -> impl IntoView {
+fn Terminals(org: OrganizationDetail) -> impl IntoView {
     let id = org.id;
     view! {
         <div class="card">
             <h2>{t::TERMINALS}</h2>
             <p class="muted">{t::TARIFF_NOTE}</p>
-            {org.terminals.into_iter().map(|term| view! { <TerminalForm id=id term=term reload=reload /> }).collect_view()}
+            {org.terminals.into_iter().map(|term| view! { <TerminalForm id=id term=term /> }).collect_view()}
         </div>
     }
 }
 
 #[component]
-fn TerminalForm(id: OrganizationId, term: TerminalView, reload: Callback<()>) -> impl IntoView {
+fn TerminalForm(id: OrganizationId, term: TerminalView) -> impl IntoView {
     let kind = term.terminal_type;
     let enabled = RwSignal::new(term.enabled);
     let limit = RwSignal::new(format::amount_input(&term.amount_limit));
@@ -345,11 +343,9 @@ fn TerminalForm(id: OrganizationId, term: TerminalView, reload: Callback<()>) ->
         error.set(None);
         saved.set(false);
         spawn_local(async move {
+            // The form already shows what was saved; reloading the page would lose the message.
             match api::admin_update_terminal(id, kind, &req).await {
-                Ok(_) => {
-                    saved.set(true);
-                    reload.run(());
-                }
+                Ok(_) => saved.set(true),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -377,7 +373,7 @@ fn TerminalForm(id: OrganizationId, term: TerminalView, reload: Callback<()>) ->
 }
 
 #[component]
-fn SecretCard(org: OrganizationDetail, reload: Callback<()>) -> impl IntoView {
+fn SecretCard(org: OrganizationDetail) -> impl IntoView {
     let id = org.id;
     let fresh = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
@@ -388,10 +384,7 @@ fn SecretCard(org: OrganizationDetail, reload: Callback<()>) -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match api::admin_rotate_secret(id).await {
-                Ok(o) => {
-                    fresh.set(Some(o.webhook_secret));
-                    reload.run(());
-                }
+                Ok(o) => fresh.set(Some(o.webhook_secret)),
                 Err(e) => error.set(Some(e)),
             }
         });

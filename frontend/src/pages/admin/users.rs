@@ -100,16 +100,33 @@ fn UserRow(
     };
     let login = user.login.clone();
     let edit_user = user.clone();
+    let two_factor = user.two_factor_enabled;
+    let reset_two_factor = move |_| {
+        if !window().confirm_with_message(t::RESET_TWO_FACTOR_CONFIRM).unwrap_or(false) {
+            return;
+        }
+        error.set(None);
+        spawn_local(async move {
+            match api::admin_reset_two_factor(id).await {
+                Ok(_) => reload.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     view! {
         <tr class:disabled=!user.active data-testid=format!("user-{}", user.login)>
             <td class="mono">{user.login.clone()}</td>
-            <td>{user.full_name.clone()}{user.can_refund.then(|| view! { <span class="badge badge-active">{t::REFUNDS_RIGHT}</span> })}</td>
+            <td>{user.full_name.clone()}{user.can_refund.then(|| view! { <span class="badge badge-active">{t::REFUNDS_RIGHT}</span> })}
+                {user.two_factor_enabled.then(|| view! { <span class="badge badge-active">{t::TWO_FACTOR_BADGE}</span> })}</td>
             <td>{role_label(user.role)}</td>
             <td>{if user.active { t::ACTIVE } else { t::INACTIVE }}</td>
             <td class="row-actions">
                 <button type="button" class="button small" aria-label=format!("{} {login}", t::EDIT)
                     on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>{t::EDIT}</button>
                 <button type="button" class="button small" on:click=reset>{t::RESET_PASSWORD}</button>
+                {two_factor.then(|| view! {
+                    <button type="button" class="button small" on:click=reset_two_factor>{t::RESET_TWO_FACTOR}</button>
+                })}
             </td>
         </tr>
         {move || password.get().map(|p| view! {
