@@ -70,6 +70,8 @@ bank_name = "АО БАНК «СНГБ»"
 enabled = true
 poll_interval_ms = 1000
 settlement_concurrency = 8
+# The synchronous transactions.xlsx answers up to this many rows, then 422 export_too_large.
+sync_export_limit = 100000
 
 [webhooks]
 timeout_seconds = 10
@@ -224,6 +226,9 @@ pub struct WorkerSettings {
     pub poll_interval_ms: u64,
     /// Operations settled at once by one node (each may wait for the bank).
     pub settlement_concurrency: usize,
+    /// The most rows `GET /reports/transactions.xlsx` answers with; past it,
+    /// `422 export_too_large` and the background export.
+    pub sync_export_limit: i64,
 }
 
 /// Notification delivery.

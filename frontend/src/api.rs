@@ -15,7 +15,7 @@ use shared::dto::auth::{
 };
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
-use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, TransactionDetail, TransactionPage};
+use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, ExportView, TransactionDetail, TransactionPage};
 use shared::ids::{ApiKeyId, OperationId, OrganizationId, UserId};
 use shared::{Amount, ErrorBody, ErrorCode, TerminalType};
 
@@ -255,6 +255,17 @@ pub async fn admin_reset_password(id: UserId) -> Result<ResetPasswordResponse, A
 /// `actor=…&action=…&organization_id=…&from=…&to=…&page=…`
 pub async fn admin_audit(query: &str) -> Result<AuditPage, ApiError> {
     send(get(&format!("/admin/audit?{query}"))).await
+}
+
+/// «Выгрузить в Excel»: queues the export of the list's query (its page aside).
+pub async fn start_export(query: &str) -> Result<ExportView, ApiError> {
+    send(post(&format!("/exports?{query}"), &serde_json::json!({}))).await
+}
+
+/// An export's progress.
+pub async fn export(id: &str) -> Result<ExportView, ApiError> {
+    let id = String::from(js_sys::encode_uri_component(id));
+    send(get(&format!("/exports/{id}"))).await
 }
 
 /// `?from=…&to=…`: the caller builds the query string (see `pages::transactions`).

@@ -118,6 +118,11 @@ pub mod transactions {
     pub const ANY_ORGANIZATION: &str = "Все организации";
     pub const SEARCH: &str = "Заказ, ID операции, 4 цифры карты, email, телефон или ID банка";
     pub const ALL_DATES: &str = "Поиск по всем датам. Чтобы сузить, укажите период.";
+    pub const EXPORT_LIST: &str = "Выгрузить в Excel";
+    pub const EXPORTING_ROWS: &str = "Выгружаем строки:";
+    pub const EXPORT_READY: &str = "Файл готов";
+    pub const EXPORT_FAILED: &str = "Выгрузка не удалась — попробуйте ещё раз.";
+    pub const DOWNLOAD: &str = "Скачать";
     pub const FIND: &str = "Найти";
     pub const RESET: &str = "Сбросить";
     pub const COL_CREATED: &str = "Дата создания";

@@ -48,6 +48,7 @@ pub enum ErrorCode {
     RefundExceedsPayment,
     InvalidState,
     CaptureExceedsAuthorization,
+    ExportTooLarge,
     CardTokenRevoked,
     AmountLimitExceeded,
     VelocityLimitExceeded,
@@ -82,6 +83,7 @@ impl ErrorCode {
             RefundExceedsPayment
             | InvalidState
             | CaptureExceedsAuthorization
+            | ExportTooLarge
             | CardTokenRevoked
             | AmountLimitExceeded
             | VelocityLimitExceeded => (422, ErrorType::BusinessRule),

@@ -3,6 +3,7 @@
 pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod events;
+pub(crate) mod exports;
 pub(crate) mod organizations;
 mod params;
 pub(crate) mod reports;
@@ -31,6 +32,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/reports/analytics", web::get().to(reports::analytics))
         .route("/reports/transactions.xlsx", web::get().to(reports::transactions_xlsx))
         .route("/transactions", web::get().to(transactions::list))
+        .route("/exports", web::post().to(exports::create))
+        .route("/exports/{id}", web::get().to(exports::get))
+        .route("/exports/{id}/file", web::get().to(exports::file))
         .route("/transactions/{id}", web::get().to(transactions::get))
         .route("/transactions/{id}/capture", web::post().to(transactions::capture))
         .route("/transactions/{id}/cancel", web::post().to(transactions::cancel))

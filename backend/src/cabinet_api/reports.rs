@@ -3,6 +3,7 @@
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use shared::ErrorCode;
 use shared::dto::analytics::Period;
 use time::macros::format_description;
 use tokio::sync::mpsc;
@@ -83,6 +84,18 @@ pub async fn transactions_xlsx(
         search: None,
     };
 
+    // Synchronous up to a limit; past it, the background export is the way (api-contract.md).
+    let mut db = db::transactions::in_zone(&state.db, &tz).await?;
+    let limit = state.settings.workers.sync_export_limit;
+    let (_, too_many) = db::transactions::count_up_to(&mut db, &filter, limit).await?;
+    if too_many {
+        return Err(ApiError::new(
+            ErrorCode::ExportTooLarge,
+            format!(
+                "More than {limit} operations match: narrow the filter, or export in the background (POST /cabinet/api/v1/exports)."
+            ),
+        ));
+    }
     let (rows_tx, rows_rx) = mpsc::channel(2048);
     let title = format!(
         "Операции с {} по {}",
@@ -90,7 +103,6 @@ pub async fn transactions_xlsx(
         to.format(format_description!("[day].[month].[year]")).unwrap_or_default()
     );
     let writer = tokio::task::spawn_blocking(move || xlsx::write(rows_rx, &title));
-    let mut db = db::transactions::in_zone(&state.db, &tz).await?;
     let streamed = xlsx::stream_rows(&mut db, &filter, rows_tx).await;
     db.commit().await?;
     let (file, count) = writer.await.map_err(anyhow::Error::from)??;

@@ -39,26 +39,7 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let tz = s.user.time_zone.clone();
-    let search = q.q.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    // A search looks at every date unless the user narrowed it; a list is today by default.
-    let all_dates = search.is_some() && q.from.is_none() && q.to.is_none();
-    let (from, to) = if all_dates {
-        (None, None)
-    } else {
-        let (from, to) = params::range(&state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
-        (Some(from), Some(to))
-    };
-    let organization = params::organization(&state, &s, q.organization_id.as_deref()).await?;
-    let by_executed = match q.date_field.as_deref() {
-        None | Some("created") => false,
-        Some("executed") => true,
-        Some(_) => return Err(invalid("date_field", "date_field is created or executed")),
-    };
-    let status = params::status(q.status.as_deref())?;
-    let kind = params::kind(q.kind.as_deref())?;
-    if search.as_ref().is_some_and(|v| v.chars().count() > 128) {
-        return Err(invalid("q", "the search is at most 128 characters"));
-    }
+    let (filter, all_dates) = filter_of(&state, &s, &q).await?;
     let per_page = q.per_page.unwrap_or(20);
     if !(1..=100).contains(&per_page) {
         return Err(invalid("per_page", "per_page is 1-100"));
@@ -68,7 +49,6 @@ pub async fn list(
     if page == 0 || page > max_page {
         return Err(invalid("page", "page is out of range"));
     }
-    let filter = Filter { scope: s.scope(), organization, from, to, by_executed, status, kind, search };
     let mut tx = db::transactions::in_zone(&state.db, &tz).await?;
     let (total, capped) = db::transactions::count(&mut tx, &filter).await?;
     let data =
@@ -90,6 +70,33 @@ pub async fn get(
     id: web::Path<OperationId>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(detail(&state, &s, id.into_inner()).await?))
+}
+
+/// The filter of a list request (also what «Выгрузить в Excel» exports), and whether it reads
+/// every date (a search the user did not narrow).
+pub async fn filter_of(state: &AppState, s: &Session, q: &ListQuery) -> Result<(Filter, bool), ApiError> {
+    let tz = s.user.time_zone.clone();
+    let search = q.q.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    // A search looks at every date unless the user narrowed it; a list is today by default.
+    let all_dates = search.is_some() && q.from.is_none() && q.to.is_none();
+    let (from, to) = if all_dates {
+        (None, None)
+    } else {
+        let (from, to) = params::range(state, &tz, q.from.as_deref(), q.to.as_deref()).await?;
+        (Some(from), Some(to))
+    };
+    let organization = params::organization(state, s, q.organization_id.as_deref()).await?;
+    let by_executed = match q.date_field.as_deref() {
+        None | Some("created") => false,
+        Some("executed") => true,
+        Some(_) => return Err(invalid("date_field", "date_field is created or executed")),
+    };
+    let status = params::status(q.status.as_deref())?;
+    let kind = params::kind(q.kind.as_deref())?;
+    if search.as_ref().is_some_and(|v| v.chars().count() > 128) {
+        return Err(invalid("q", "the search is at most 128 characters"));
+    }
+    Ok((Filter { scope: s.scope(), organization, from, to, by_executed, status, kind, search }, all_dates))
 }
 
 /// «Списать»: captures all or part of an authorized payment's hold, with the same rights as

@@ -84,11 +84,16 @@ pub fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
 
 /// How many rows match, up to the cap (and whether it was reached).
 pub async fn count(tx: &mut Transaction<'_, Postgres>, f: &Filter) -> sqlx::Result<(i64, bool)> {
+    count_up_to(tx, f, COUNT_CAP).await
+}
+
+/// How many rows match, counting no further than `cap` (and whether there are more).
+pub async fn count_up_to(tx: &mut Transaction<'_, Postgres>, f: &Filter, cap: i64) -> sqlx::Result<(i64, bool)> {
     let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM operations o");
     push_filters(&mut qb, f);
-    qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
+    qb.push(" LIMIT ").push_bind(cap.saturating_add(1)).push(") capped");
     let n: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
-    Ok((n.min(COUNT_CAP), n > COUNT_CAP))
+    Ok((n.min(cap), n > cap))
 }
 
 #[derive(sqlx::FromRow)]

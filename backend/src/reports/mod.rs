@@ -1,4 +1,5 @@
 //! «Отчетность»: analytics for the charts, and the xlsx report.
 
 pub mod analytics;
+pub mod exports;
 pub mod xlsx;

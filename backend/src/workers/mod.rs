@@ -29,6 +29,7 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
         spawn("holds", &state, &stop, poll * 5, |s| async move { expiry::release_expired_holds(&s).await }),
         spawn("delivery", &state, &stop, poll, |s| async move { delivery::pass(&s).await }),
         spawn("compaction", &state, &stop, poll * 5, |s| async move { compaction::pass(&s).await }),
+        spawn("exports", &state, &stop, poll * 2, |s| async move { crate::reports::exports::pass(&s).await }),
         spawn("purge", &state, &stop, Duration::from_secs(60), |s| async move {
             purge::purge_idempotency(&s).await.map(|_| false)
         }),

@@ -196,3 +196,44 @@ async fn hourly_totals_stay_equal_to_the_operations_and_odd_zones_read_the_opera
     .await;
     assert_eq!(kolkata["cards"], moscow["cards"], "the same month, counted two ways, gives the same totals");
 }
+
+#[tokio::test]
+async fn a_big_export_runs_in_the_background_and_the_synchronous_one_stops_at_its_limit() {
+    let app = crate::helpers::spawn_app_with(|s| s.workers.sync_export_limit = 2).await;
+    let (org, m) = app.merchant_of_new_org().await;
+    for amount in ["10.00", "20.00", "30.00"] {
+        m.pay("4242424242424242", amount).await;
+    }
+    let user = app.create_user(Role::Partner, &[org]).await;
+    let cab = app.cabinet(&user).await;
+    // Three rows against a limit of two: the synchronous file says so.
+    let res = cab.get("/reports/transactions.xlsx?from=2026-11-28&to=2026-11-28").await;
+    crate::helpers::assert_error(res, 422, "export_too_large").await;
+
+    let res = cab.post("/exports?from=2026-11-28&to=2026-11-28&status=succeeded", serde_json::json!({})).await;
+    assert_eq!(res.status(), 202);
+    let queued = json(res).await;
+    assert_eq!(queued["status"], "queued");
+    let id = queued["id"].as_str().expect("id").to_owned();
+    assert!(clickpay::reports::exports::pass(&app.state).await.expect("pass"), "the worker built it");
+    let done = json(cab.get(&format!("/exports/{id}")).await).await;
+    assert_eq!(
+        (done["status"].as_str(), done["rows_done"].as_u64(), done["rows_total"].as_u64()),
+        (Some("done"), Some(3), Some(3))
+    );
+    let file = cab.get(&format!("/exports/{id}/file")).await;
+    assert_eq!(file.status(), 200);
+    assert!(file.headers()["content-disposition"].to_str().expect("ascii").contains(".xlsx"));
+    let bytes = file.bytes().await.expect("bytes");
+    assert_eq!(&bytes[..2], b"PK");
+    // Another user sees nothing of it; after 24 hours it is gone.
+    let other = app.cabinet(&app.create_user(Role::Partner, &[org]).await).await;
+    crate::helpers::assert_error(other.get(&format!("/exports/{id}")).await, 404, "not_found").await;
+    crate::helpers::assert_error(other.get(&format!("/exports/{id}/file")).await, 404, "not_found").await;
+    app.clock.advance(Duration::hours(25));
+    assert!(!clickpay::reports::exports::pass(&app.state).await.expect("pass"));
+    let cab = app.cabinet(&user).await;
+    crate::helpers::assert_error(cab.get(&format!("/exports/{id}")).await, 404, "not_found").await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM exports").fetch_one(&app.db).await.expect("count");
+    assert_eq!(left, 0, "expired files are deleted");
+}

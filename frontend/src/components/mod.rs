@@ -1,5 +1,6 @@
 //! Small reusable pieces.
 
+pub mod export;
 pub mod icons;
 pub mod pagination;
 pub mod state;

@@ -7,6 +7,7 @@ use shared::dto::transactions::TransactionRow;
 use shared::{OperationStatus, OperationType, Role};
 
 use crate::api;
+use crate::components::export::ExportButton;
 use crate::components::pagination::Pagination;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::components::status::StatusBadge;
@@ -108,6 +109,7 @@ pub fn TransactionsPage() -> impl IntoView {
                     search.set(String::new());
                     go.run(KEYS.iter().map(|k| (*k, None)).collect());
                 }>{t::RESET}</button>
+                <ExportButton query=Signal::derive(move || query.with(|q| query_string(q, &[("page", None)]))) />
             </div>
             <div class="card flush">
                 <Suspense fallback=Loading>

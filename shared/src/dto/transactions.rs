@@ -116,3 +116,20 @@ pub struct CabinetRefundRequest {
     /// double submit, a colleague), this one is refused with `409 conflict`.
     pub seen_refunded: Amount,
 }
+
+/// A background export (`/cabinet/api/v1/exports`): its progress, then its file for 24 hours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportView {
+    pub id: String,
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    /// Known once the export started.
+    pub rows_total: Option<u64>,
+    pub rows_done: u64,
+    pub file_name: String,
+    pub error: Option<String>,
+    #[serde(with = "crate::timefmt")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "crate::timefmt")]
+    pub expires_at: time::OffsetDateTime,
+}

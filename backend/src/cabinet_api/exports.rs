@@ -1,0 +1,68 @@
+//! «Выгрузить в Excel»: the transactions page's current filter, exported in the background.
+//! `POST /exports?<the list's query>` queues it (`202`), `GET /exports/{id}` tells the rows done,
+//! `GET /exports/{id}/file` downloads it for 24 hours. Only the user who asked sees it.
+
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
+use actix_web::{HttpResponse, web};
+use uuid::Uuid;
+
+use super::transactions::{ListQuery, filter_of};
+use crate::auth::extract::CabinetUser;
+use crate::db::audit::Entry;
+use crate::error::ApiError;
+use crate::reports::exports::{self, StoredFilter};
+use crate::reports::xlsx;
+use crate::state::AppState;
+
+pub async fn create(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    state.limits.exports_per_user.check(&s.user.id.to_string())?;
+    let (filter, _) = filter_of(&state, &s, &q).await?;
+    let from = filter.from.map(|d| d.to_string()).unwrap_or_else(|| "all".to_owned());
+    let to = filter.to.map(|d| d.to_string()).unwrap_or_else(|| "all".to_owned());
+    let name = xlsx::file_name(&from, &to);
+    let stored = StoredFilter::of(&filter, &s.user.time_zone);
+    let export = exports::queue(&state, s.user.id, &stored, &name).await?;
+    crate::db::audit::record(
+        &state.db,
+        Entry {
+            actor_user: Some(s.user.id),
+            action: "report.export_queued",
+            target_type: Some("export"),
+            target_id: Some(export.id.clone()),
+            organization: filter.organization,
+            ip: s.ip,
+            details: serde_json::to_value(&stored).unwrap_or_default(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(export))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let export = exports::get(&state, s.user.id, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(export))
+}
+
+pub async fn file(
+    state: web::Data<AppState>,
+    CabinetUser(s): CabinetUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, bytes) = exports::file(&state, s.user.id, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(anyhow::Error::from)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        .insert_header((CONTENT_DISPOSITION, disposition))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(bytes))
+}
