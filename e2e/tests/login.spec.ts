@@ -38,9 +38,10 @@ for (const [tab, identifier] of [
     await expect(page).toHaveURL(/\/transactions$/);
     await page.getByRole('button', { name: 'Выход' }).click();
     await expect(page).toHaveURL(/\/login$/);
-    // The session is gone on the server too: a deep link sends the browser back to the login page.
+    // The session is gone on the server too: a deep link sends the browser back to the login
+    // page, which will return there after signing in.
     await page.goto('/organizations');
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?next=%2Forganizations$/);
     expect(problems).toEqual([]);
   });
 }

@@ -131,6 +131,7 @@ pub mod transactions {
     pub const COL_ORGANIZATION: &str = "Организация";
     pub const COL_STATUS: &str = "Статус";
     pub const TOTAL: &str = "Всего";
+    pub const PAGES: &str = "Страницы";
     pub const PREV: &str = "Предыдущая страница";
     pub const NEXT: &str = "Следующая страница";
 
@@ -279,6 +280,8 @@ pub mod reports {
     pub const TOTAL: &str = "Всего платежей и выплат";
     pub const SUCCESS: &str = "Успешных";
     pub const BY_STATUS: &str = "Платежи и выплаты по статусам";
+    pub const TABLE: &str = "Данные графика таблицей";
+    pub const PERIOD: &str = "Период";
     pub const BY_TYPE: &str = "По терминалам";
     pub const REFUNDS: &str = "Возвраты";
     pub const EXPORT: &str = "Сформировать отчет";

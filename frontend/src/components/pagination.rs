@@ -33,7 +33,7 @@ pub fn window(current: u32, last: u32) -> Vec<Option<u32>> {
 pub fn Pagination(current: u32, last: u32, on_page: Callback<u32>) -> impl IntoView {
     (last > 1).then(|| {
         view! {
-            <nav class="pagination" aria-label="pages">
+            <nav class="pagination" aria-label=t::PAGES>
                 <button type="button" class="page-arrow" aria-label=t::PREV disabled=current <= 1 on:click=move |_| on_page.run(current - 1)>"‹"</button>
                 {window(current, last)
                     .into_iter()

@@ -24,6 +24,19 @@ fn field_of(method: LoginMethod) -> (&'static str, &'static str, &'static str, &
     }
 }
 
+/// Moves the keyboard focus to the `i`-th tab.
+fn focus_tab(i: usize) {
+    use wasm_bindgen::JsCast;
+    let tab = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[role=tab]").ok())
+        .and_then(|tabs| tabs.item(i as u32))
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(tab) = tab {
+        let _ = tab.focus();
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
@@ -144,6 +157,23 @@ pub fn LoginPage() -> impl IntoView {
                                     class="tab"
                                     class:active=move || method.get() == m
                                     aria-selected=move || (method.get() == m).to_string()
+                                    tabindex=move || if method.get() == m { "0" } else { "-1" }
+                                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                        // The arrow keys move between the tabs (WAI-ARIA tabs pattern).
+                                        let i = TABS.iter().position(|(t, _)| *t == method.get_untracked()).unwrap_or(0);
+                                        let next = match ev.key().as_str() {
+                                            "ArrowRight" => (i + 1) % TABS.len(),
+                                            "ArrowLeft" => (i + TABS.len() - 1) % TABS.len(),
+                                            "Home" => 0,
+                                            "End" => TABS.len() - 1,
+                                            _ => return,
+                                        };
+                                        ev.prevent_default();
+                                        method.set(TABS[next].0);
+                                        identifier.set(String::new());
+                                        error.set(None);
+                                        focus_tab(next);
+                                    }
                                     on:click=move |_| {
                                         if method.get_untracked() != m {
                                             method.set(m);

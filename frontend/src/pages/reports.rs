@@ -154,8 +154,8 @@ pub fn ReportsPage() -> impl IntoView {
                 <h1>{t::TITLE}</h1>
                 <div class="date-range">
                     <div class="segmented" role="group">
-                        <button type="button" class:on=move || period.get() == Period::Month on:click=move |_| period.set(Period::Month)>{t::MONTH}</button>
-                        <button type="button" class:on=move || period.get() == Period::Year on:click=move |_| period.set(Period::Year)>{t::YEAR}</button>
+                        <button type="button" class:on=move || period.get() == Period::Month aria-pressed=move || (period.get() == Period::Month).to_string() on:click=move |_| period.set(Period::Month)>{t::MONTH}</button>
+                        <button type="button" class:on=move || period.get() == Period::Year aria-pressed=move || (period.get() == Period::Year).to_string() on:click=move |_| period.set(Period::Year)>{t::YEAR}</button>
                     </div>
                     <Show when=move || period.get() == Period::Month>
                         <select name="month" aria-label=t::MONTH prop:value=move || month.get().to_string()
@@ -183,7 +183,7 @@ pub fn ReportsPage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || analytics.get().map(|res| match res {
                     Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| analytics.refetch()) /></div> }.into_any(),
-                    Ok(a) => view! { <Cards a=a.clone() /> <Dashboards a=a /> }.into_any(),
+                    Ok(a) => view! { <Cards a=a.clone() /> <Dashboards a=a.clone() /> <ChartTable a=a /> }.into_any(),
                 })}
             </Suspense>
             <div class="card chart-card" data-testid="chart">
@@ -257,5 +257,29 @@ fn Dashboards(a: Analytics) -> impl IntoView {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// The chart's figures as a table, for screen readers and for reading exact numbers.
+#[component]
+fn ChartTable(a: Analytics) -> impl IntoView {
+    view! {
+        <details class="card chart-table">
+            <summary>{t::TABLE}</summary>
+            <table class="table" data-testid="chart-table">
+                <caption class="visually-hidden">{t::TITLE}</caption>
+                <thead><tr><th scope="col">{t::PERIOD}</th><th scope="col">{t::COUNT}</th><th scope="col">{t::VOLUME}</th><th scope="col">{t::FEES}</th></tr></thead>
+                <tbody>
+                    {a.buckets.iter().map(|b| view! {
+                        <tr>
+                            <th scope="row">{b.date.clone()}</th>
+                            <td class="num">{format::count(b.count)}</td>
+                            <td class="num">{format::money(&b.volume)}</td>
+                            <td class="num">{format::money(&b.fees)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
     }
 }

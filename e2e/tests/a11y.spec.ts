@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers';
+
+test('the login tabs move with the arrow keys', async ({ page }) => {
+  await page.goto('/login');
+  const first = page.getByRole('tab', { name: 'По логину' });
+  await first.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'По телефону' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'По телефону' })).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: 'По Email' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Home');
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+});
+
+test('the dark theme follows the system setting', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('/login');
+  const light = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  expect(light).toBe('rgb(244, 246, 251)');
+  expect(dark).toBe('rgb(14, 20, 34)');
+});
+
+test('the chart has a table alternative and the period toggle says which is pressed', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Отчетность' }).click();
+  await expect(page.getByRole('button', { name: 'Месяц', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Год', exact: true })).toHaveAttribute('aria-pressed', 'false');
+  await page.getByText('Данные графика таблицей').click();
+  await expect(page.getByTestId('chart-table').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Страницы' })).toHaveCount(0);
+});
