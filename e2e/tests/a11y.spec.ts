@@ -34,3 +34,18 @@ test('the chart has a table alternative and the period toggle says which is pres
   await expect(page.getByTestId('chart-table').locator('tbody tr').first()).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Страницы' })).toHaveCount(0);
 });
+
+test('the manual’s details: «‹» folds the menu, /pay opens the cabinet, the chart counts too', async ({ page }) => {
+  await signIn(page);
+  const fold = page.getByRole('button', { name: 'Свернуть меню' });
+  await fold.click();
+  await expect(page.locator('.layout')).toHaveClass(/collapsed/);
+  await expect(page.getByRole('button', { name: 'Развернуть меню' })).toHaveAttribute('aria-expanded', 'false');
+  await page.getByRole('button', { name: 'Развернуть меню' }).click();
+  await page.goto('/pay');
+  await page.waitForURL(/\/transactions$/);
+  await page.getByRole('link', { name: 'Отчетность' }).click();
+  await page.getByRole('button', { name: 'Количество' }).click();
+  await expect(page.getByRole('button', { name: 'Количество' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('chart').locator('svg rect').first()).toBeVisible();
+});

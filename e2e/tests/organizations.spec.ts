@@ -14,11 +14,11 @@ test('the partner opens their organization and sees the manual’s fee table', a
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText(['AFT (списание)']);
   await expect(rows.nth(0)).toContainText('0.5%');
-  await expect(rows.nth(0)).toContainText('0.95% (мин. 45,00 ₽)');
+  await expect(rows.nth(0)).toContainText('0.95% (мин. 45 ₽)');
   await expect(rows.nth(1)).toContainText('OCT (перевод)');
-  await expect(rows.nth(1)).toContainText('1.05% (мин. 45,00 ₽)');
+  await expect(rows.nth(1)).toContainText('1.05% (мин. 45 ₽)');
   await expect(rows.nth(2)).toContainText('eCom (списание)');
-  await expect(rows.nth(2)).toContainText('1.15% (мин. 45,00 ₽)');
+  await expect(rows.nth(2)).toContainText('1.15% (мин. 45 ₽)');
   // The webhook secret stays hidden until revealed.
   await expect(page.getByText(/whsec_•/)).toBeVisible();
   await page.getByRole('button', { name: 'Показать' }).click();

@@ -27,6 +27,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=not_found::NotFound>
                 <Route path=path!("/login") view=login::LoginPage />
+                // The manual's «/pay» is the cabinet's address.
+                <Route path=path!("/pay") view=|| view! { <Redirect path="/transactions" /> } />
                 <ParentRoute path=path!("") view=shell::Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/transactions" /> } />
                     <Route path=path!("transactions") view=transactions::TransactionsPage />

@@ -64,3 +64,9 @@ pub fn parse_amount(typed: &str) -> Option<Amount> {
 pub fn amount_input(a: &Amount) -> String {
     a.to_string().replace('.', ",")
 }
+
+/// `45 ₽` when the amount is whole, else `45,50 ₽`: the manual's «мин. 45 ₽».
+pub fn money_short(a: &Amount) -> String {
+    let full = money(a);
+    full.replace(",00\u{a0}₽", "\u{a0}₽")
+}

@@ -53,6 +53,8 @@ pub mod menu {
     pub const LOGOUT: &str = "Выход";
     pub const ADMIN_BADGE: &str = "Администратор";
     pub const DOCS: &str = "Документация API";
+    pub const COLLAPSE: &str = "Свернуть меню";
+    pub const EXPAND: &str = "Развернуть меню";
 }
 
 pub mod integration {
@@ -287,6 +289,9 @@ pub mod reports {
     pub const EXPORT: &str = "Сформировать отчет";
     pub const EXPORTING: &str = "Формируем отчет…";
     pub const SERIES_VOLUME: &str = "Объем, ₽";
+    pub const SERIES_COUNT: &str = "Количество";
+    pub const METRIC: &str = "Что показывает график";
+    pub const NO_DATA: &str = "Нет данных за выбранный период.";
     pub const VOLUME_NOTE: &str = "Объем — сумма исполненных платежей и выплат (без вычета возвратов).";
     pub const MONTHS: [&str; 12] = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
     pub const MONTHS_FULL: [&str; 12] = [

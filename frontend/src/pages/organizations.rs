@@ -177,7 +177,7 @@ fn terminal_row(term: TerminalView) -> impl IntoView {
             </td>
             <td>{format::percent(&term.service_fee_percent)}</td>
             <td>{format::percent(&term.bank_fee_percent)}</td>
-            <td>{format!("{} (мин. {})", format::percent(&term.total_fee_percent), format::money(&term.min_fee))}</td>
+            <td>{format!("{} (мин. {})", format::percent(&term.total_fee_percent), format::money_short(&term.min_fee))}</td>
         </tr>
     }
 }

@@ -21,13 +21,18 @@ use crate::session::use_session;
 struct Point {
     x: f64,
     volume: f64,
+    count: f64,
 }
 
 fn points(a: &Analytics) -> Vec<Point> {
     a.buckets
         .iter()
         .enumerate()
-        .map(|(i, b)| Point { x: (i + 1) as f64, volume: b.volume.as_decimal().to_string().parse().unwrap_or(0.0) })
+        .map(|(i, b)| Point {
+            x: (i + 1) as f64,
+            volume: b.volume.as_decimal().to_string().parse().unwrap_or(0.0),
+            count: b.count as f64,
+        })
         .collect()
 }
 
@@ -144,9 +149,7 @@ pub fn ReportsPage() -> impl IntoView {
             Period::Year => t::MONTHS.get(i.saturating_sub(1)).copied().unwrap_or("").to_owned(),
         }
     };
-    let x_ticks = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
-    let tooltip_x = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
-    let tooltip_y = TickLabels::aligned_floats().with_format(|v, _| format!("{:.2} ₽", v).replace('.', ","));
+    let by_count = RwSignal::new(false);
 
     view! {
         <section class="page">
@@ -187,20 +190,48 @@ pub fn ReportsPage() -> impl IntoView {
                 })}
             </Suspense>
             <div class="card chart-card" data-testid="chart">
-                <Chart
-                    aspect_ratio=AspectRatio::from_env_width(320.0)
-                    left=TickLabels::aligned_floats().with_format(|v, _| rub_short(*v))
-                    bottom=x_ticks
-                    inner=[
-                        AxisMarker::left_edge().into_inner(),
-                        AxisMarker::bottom_edge().into_inner(),
-                        YGridLine::default().into_inner(),
-                        XGuideLine::over_data().into_inner(),
-                    ]
-                    tooltip=Tooltip::new(TooltipPlacement::LeftCursor, tooltip_x, tooltip_y)
-                    series=Series::new(|p: &Point| p.x).with_min_y(0.0).bar(Bar::new(|p: &Point| p.volume).with_name(t::SERIES_VOLUME))
-                    data=data
-                />
+                <div class="segmented small" role="group" aria-label=t::METRIC>
+                    <button type="button" class:on=move || !by_count.get() aria-pressed=move || (!by_count.get()).to_string() on:click=move |_| by_count.set(false)>{t::SERIES_VOLUME}</button>
+                    <button type="button" class:on=move || by_count.get() aria-pressed=move || by_count.get().to_string() on:click=move |_| by_count.set(true)>{t::SERIES_COUNT}</button>
+                </div>
+                {move || {
+                    let empty = data.get().iter().all(|p| p.count == 0.0);
+                    let counting = by_count.get();
+                    if empty && analytics.get().is_some() {
+                        return view! { <div class="state state-empty" data-testid="no-data">{t::NO_DATA}</div> }.into_any();
+                    }
+                    let x_ticks = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
+                    let tooltip_x = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
+                    let (left, tooltip_y, series) = if counting {
+                        (
+                            TickLabels::aligned_floats().with_format(|v, _| format!("{v:.0}")),
+                            TickLabels::aligned_floats().with_format(|v, _| format!("{v:.0}")),
+                            Series::new(|p: &Point| p.x).with_min_y(0.0).bar(Bar::new(|p: &Point| p.count).with_name(t::SERIES_COUNT)),
+                        )
+                    } else {
+                        (
+                            TickLabels::aligned_floats().with_format(|v, _| rub_short(*v)),
+                            TickLabels::aligned_floats().with_format(|v, _| format!("{:.2} ₽", v).replace('.', ",")),
+                            Series::new(|p: &Point| p.x).with_min_y(0.0).bar(Bar::new(|p: &Point| p.volume).with_name(t::SERIES_VOLUME)),
+                        )
+                    };
+                    view! {
+                        <Chart
+                            aspect_ratio=AspectRatio::from_env_width(320.0)
+                            left=left
+                            bottom=x_ticks
+                            inner=[
+                                AxisMarker::left_edge().into_inner(),
+                                AxisMarker::bottom_edge().into_inner(),
+                                YGridLine::default().into_inner(),
+                                XGuideLine::over_data().into_inner(),
+                            ]
+                            tooltip=Tooltip::new(TooltipPlacement::LeftCursor, tooltip_x, tooltip_y)
+                            series=series
+                            data=data
+                        />
+                    }.into_any()
+                }}
                 <p class="hint">{t::VOLUME_NOTE}</p>
             </div>
         </section>

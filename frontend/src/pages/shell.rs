@@ -45,6 +45,8 @@ pub fn Shell() -> impl IntoView {
         }
     });
 
+    // «‹» folds the menu to its icons.
+    let collapsed = RwSignal::new(false);
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -57,9 +59,16 @@ pub fn Shell() -> impl IntoView {
 
     view! {
         <Show when=move || session.user.get().is_some() fallback=|| view! { <div class="boot"><Loading /></div> }>
-            <div class="layout">
+            <div class="layout" class:collapsed=move || collapsed.get()>
                 <aside class="sidebar">
-                    <div class="brand">{i18n::BRAND}</div>
+                    <div class="brand-row">
+                        <div class="brand">{i18n::BRAND}</div>
+                        <button type="button" class="collapse" aria-expanded=move || (!collapsed.get()).to_string()
+                            aria-label=move || if collapsed.get() { menu::EXPAND } else { menu::COLLAPSE }
+                            on:click=move |_| collapsed.update(|c| *c = !*c)>
+                            {move || if collapsed.get() { "›" } else { "‹" }}
+                        </button>
+                    </div>
                     <nav class="menu">
                         <A href="/transactions"><Icon name="transactions" /><span>{menu::TRANSACTIONS}</span></A>
                         <A href="/organizations"><Icon name="organizations" /><span>{menu::ORGANIZATIONS}</span></A>
