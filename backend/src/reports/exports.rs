@@ -100,11 +100,11 @@ const VIEW: &str = "SELECT id, status, rows_total, rows_done, file_name, error, 
 /// Queues an export of `filter` for `user`.
 pub async fn queue(state: &AppState, user: UserId, filter: &StoredFilter, file_name: &str) -> sqlx::Result<ExportView> {
     let now = state.clock.now();
-    let row: ExportRow = sqlx::query_as(&format!(
+    let row: ExportRow = sqlx::query_as(
         "INSERT INTO exports (id, user_id, filter, status, file_name, created_at, expires_at)
          VALUES ($1, $2, $3, 'queued', $4, $5, $6)
-         RETURNING id, status, rows_total, rows_done, file_name, error, created_at, expires_at"
-    ))
+         RETURNING id, status, rows_total, rows_done, file_name, error, created_at, expires_at",
+    )
     .bind(Uuid::now_v7())
     .bind(user)
     .bind(sqlx::types::Json(filter))
