@@ -401,6 +401,7 @@ pub mod admin {
     pub const WHEN: &str = "Время";
     pub const TARGET: &str = "Объект";
     pub const SYSTEM: &str = "система";
+    pub const DETAILS: &str = "Подробности записи от";
 }
 
 pub mod security {

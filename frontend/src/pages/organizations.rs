@@ -73,7 +73,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                                                             view! {
                                                                 <tr class="row-link">
                                                                     <td><A href=href.clone()>{o.name}</A></td>
-                                                                    <td class="narrow"><A href=href attr:aria-hidden="true"><Icon name="chevron-right" /></A></td>
+                                                                    <td class="narrow"><A href=href attr:aria-hidden="true" attr:tabindex="-1"><Icon name="chevron-right" /></A></td>
                                                                 </tr>
                                                             }
                                                         })

@@ -98,8 +98,12 @@ fn Entry(e: AuditEntryView) -> impl IntoView {
     let details = serde_json::to_string_pretty(&e.details).unwrap_or_default();
     let ip = e.ip.clone();
     view! {
-        <tr class="clickable" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-            <td class="muted">{e.at_local.clone()}</td>
+        <tr class="clickable" on:click=move |_| open.update(|o| *o = !*o)>
+            <td class="muted">
+                <button type="button" class="link" aria-expanded=move || open.get().to_string() aria-label=format!("{} {}", t::DETAILS, e.at_local)>
+                    {e.at_local.clone()}
+                </button>
+            </td>
             <td>{e.actor.clone().unwrap_or_else(|| t::SYSTEM.to_owned())}</td>
             <td class="mono">{e.action.clone()}</td>
             <td>{e.organization_name.clone().unwrap_or_else(|| t::DASH.to_owned())}</td>
