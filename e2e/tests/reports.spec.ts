@@ -30,14 +30,20 @@ test('reports: month and year charts, cards, dashboards and the xlsx download', 
   await expect(page.getByTestId('chart').locator('svg')).toContainText(/янв|фев|мар|апр|май|июн|июл|авг|сен|окт|ноя|дек/);
   expect(await bars.count()).not.toEqual(monthBars);
 
+  // «Сформировать отчет» opens the report's own filter, starting from the year on screen.
+  await page.getByRole('button', { name: 'Сформировать отчет' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Сформировать отчет' });
+  await expect(dialog.locator('input[name=report-from]')).toHaveValue(/^\d{4}-01-01$/);
+  await dialog.locator('select[name=report-status]').selectOption('succeeded');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Сформировать отчет' }).click(),
+    dialog.getByRole('button', { name: 'Скачать xlsx' }).click(),
   ]);
   expect(download.suggestedFilename()).toMatch(/^clickpay-transactions-\d{4}-01-01-\d{4}-12-31\.xlsx$/);
   const bytes = readFileSync(await download.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
   expect(bytes.length).toBeGreaterThan(10_000);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Сформировать отчет' })).toBeEnabled();
   expect(problems).toEqual([]);
 });

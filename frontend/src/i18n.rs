@@ -283,6 +283,9 @@ pub mod reports {
     pub const SUCCESS: &str = "Успешных";
     pub const BY_STATUS: &str = "Платежи и выплаты по статусам";
     pub const TABLE: &str = "Данные графика таблицей";
+    pub const CLOSE: &str = "Закрыть";
+    pub const DOWNLOAD_XLSX: &str = "Скачать xlsx";
+    pub const TOO_LARGE: &str = "В отчёт попадает больше 100 000 операций: такой файл готовится в фоне.";
     pub const PERIOD: &str = "Период";
     pub const BY_TYPE: &str = "По терминалам";
     pub const REFUNDS: &str = "Возвраты";

@@ -95,53 +95,31 @@ pub fn ReportsPage() -> impl IntoView {
     });
     let data = Signal::derive(move || analytics.get().and_then(|r| r.ok()).map(|a| points(&a)).unwrap_or_default());
 
-    let exporting = RwSignal::new(false);
-    let export_error = RwSignal::new(None::<String>);
-    let export = move |_| {
-        let (from, to) = match period.get_untracked() {
-            Period::Month => {
-                let (y, m) = (year.get_untracked(), month.get_untracked());
-                let days = [
-                    31,
-                    if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) { 29 } else { 28 },
-                    31,
-                    30,
-                    31,
-                    30,
-                    31,
-                    31,
-                    30,
-                    31,
-                    30,
-                    31,
-                ][(m - 1) as usize];
-                (format!("{y:04}-{m:02}-01"), format!("{y:04}-{m:02}-{days:02}"))
-            }
-            Period::Year => {
-                (format!("{:04}-01-01", year.get_untracked()), format!("{:04}-12-31", year.get_untracked()))
-            }
-        };
-        let org = org.get_untracked();
-        let q = if org.is_empty() {
-            format!("from={from}&to={to}")
-        } else {
-            format!("from={from}&to={to}&organization_id={org}")
-        };
-        exporting.set(true);
-        export_error.set(None);
-        spawn_local(async move {
-            match api::report_xlsx(&q).await {
-                Ok(bytes) => {
-                    if save(&bytes, &format!("clickpay-transactions-{from}-{to}.xlsx")).is_err() {
-                        export_error.set(Some(crate::i18n::common::SERVER.to_owned()));
-                    }
-                }
-                Err(e) => export_error.set(Some(e.user_message())),
-            }
-            exporting.set(false);
-        });
+    // «Сформировать отчет» opens a dialog (the manual's «Х» closes it): any dates, the
+    // organization, the status, the type; it starts from the period on screen.
+    let dialog = RwSignal::new(false);
+    let open_dialog = move |_| dialog.set(true);
+    let period_bounds = move || match period.get_untracked() {
+        Period::Month => {
+            let (y, m) = (year.get_untracked(), month.get_untracked());
+            let days = [
+                31,
+                if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ][(m - 1) as usize];
+            (format!("{y:04}-{m:02}-01"), format!("{y:04}-{m:02}-{days:02}"))
+        }
+        Period::Year => (format!("{:04}-01-01", year.get_untracked()), format!("{:04}-12-31", year.get_untracked())),
     };
-
     let x_label = move |x: &f64| -> String {
         let i = x.round() as usize;
         match period.get_untracked() {
@@ -177,12 +155,13 @@ pub fn ReportsPage() -> impl IntoView {
                                 .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
                         </select>
                     </Show>
-                    <button type="button" class="button primary" disabled=move || exporting.get() on:click=export>
-                        {move || if exporting.get() { view! { <span class="spinner light"></span>{t::EXPORTING} }.into_any() } else { t::EXPORT.into_any() }}
-                    </button>
+                    <button type="button" class="button primary" aria-haspopup="dialog" on:click=open_dialog>{t::EXPORT}</button>
                 </div>
             </header>
-            {move || export_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || dialog.get().then(|| {
+                let (from, to) = period_bounds();
+                view! { <ReportDialog from=from to=to org=org.get_untracked() orgs=orgs close=Callback::new(move |()| dialog.set(false)) /> }
+            })}
             <Suspense fallback=Loading>
                 {move || analytics.get().map(|res| match res {
                     Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| analytics.refetch()) /></div> }.into_any(),
@@ -312,5 +291,98 @@ fn ChartTable(a: Analytics) -> impl IntoView {
                 </tbody>
             </table>
         </details>
+    }
+}
+
+/// The report's own filter: any dates, an organization, a status, a type. Up to the
+/// synchronous limit the file downloads at once; past it, the background export takes over.
+#[component]
+fn ReportDialog(
+    from: String,
+    to: String,
+    org: String,
+    orgs: LocalResource<Result<Vec<shared::dto::organizations::OrganizationSummary>, api::ApiError>>,
+    close: Callback<()>,
+) -> impl IntoView {
+    let from = RwSignal::new(from);
+    let to = RwSignal::new(to);
+    let org = RwSignal::new(org);
+    let status = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let too_large = RwSignal::new(None::<String>);
+    let query = move || {
+        let mut q = format!("from={}&to={}", from.get_untracked(), to.get_untracked());
+        for (k, v) in [
+            ("organization_id", org.get_untracked()),
+            ("status", status.get_untracked()),
+            ("type", kind.get_untracked()),
+        ] {
+            if !v.is_empty() {
+                q.push_str(&format!("&{k}={v}"));
+            }
+        }
+        q
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = query();
+        let name = format!("clickpay-transactions-{}-{}.xlsx", from.get_untracked(), to.get_untracked());
+        pending.set(true);
+        error.set(None);
+        too_large.set(None);
+        spawn_local(async move {
+            match api::report_xlsx(&q).await {
+                Ok(bytes) => {
+                    if save(&bytes, &name).is_err() {
+                        error.set(Some(crate::i18n::common::SERVER.to_owned()));
+                    } else {
+                        close.run(());
+                    }
+                }
+                Err(e) if e.code() == Some(shared::ErrorCode::ExportTooLarge) => too_large.set(Some(q)),
+                Err(e) => error.set(Some(e.user_message())),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <div class="card report-dialog" role="dialog" aria-modal="false" aria-labelledby="report-dialog-title" data-testid="report-dialog">
+            <div class="card-head">
+                <h2 id="report-dialog-title">{t::EXPORT}</h2>
+                <button type="button" class="button ghost small" aria-label=t::CLOSE on:click=move |_| close.run(())>"×"</button>
+            </div>
+            <form class="form-row" on:submit=submit novalidate>
+                <label class="field"><span class="field-label">{tx::FROM}</span>
+                    <input type="date" name="report-from" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+                <label class="field"><span class="field-label">{tx::TO}</span>
+                    <input type="date" name="report-to" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+                <label class="field"><span class="field-label">{tx::ORGANIZATION}</span>
+                    <select name="report-organization" prop:value=move || org.get() on:change=move |ev| org.set(event_target_value(&ev))>
+                        <option value="">{tx::ANY_ORGANIZATION}</option>
+                        {move || orgs.get().and_then(|r| r.ok()).unwrap_or_default().into_iter()
+                            .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select></label>
+                <label class="field"><span class="field-label">{tx::STATUS}</span>
+                    <select name="report-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="">{tx::ANY_STATUS}</option>
+                        {shared::OperationStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{tx::status(*s)}</option> }).collect_view()}
+                    </select></label>
+                <label class="field"><span class="field-label">{tx::TYPE}</span>
+                    <select name="report-type" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="">{tx::ANY_TYPE}</option>
+                        {shared::OperationType::ALL.iter().map(|k| view! { <option value=k.as_str()>{tx::kind(*k)}</option> }).collect_view()}
+                    </select></label>
+                <button type="submit" class="button primary" disabled=move || pending.get()>
+                    {move || if pending.get() { view! { <span class="spinner light"></span>{t::EXPORTING} }.into_any() } else { t::DOWNLOAD_XLSX.into_any() }}
+                </button>
+            </form>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || too_large.get().map(|q| view! {
+                <p class="notice" role="status">{t::TOO_LARGE}</p>
+                <crate::components::export::ExportButton query=Signal::stored(q) />
+            })}
+        </div>
     }
 }
