@@ -25,11 +25,21 @@ test('the dark theme follows the system setting', async ({ page }) => {
   expect(dark).toBe('rgb(14, 20, 34)');
 });
 
-test('the chart has a table alternative and the period toggle says which is pressed', async ({ page }) => {
+test('the chart has a table alternative and the month picker reads «Июнь, 2024»', async ({ page }) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Отчетность' }).click();
-  await expect(page.getByRole('button', { name: 'Месяц', exact: true })).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByRole('button', { name: 'Год', exact: true })).toHaveAttribute('aria-pressed', 'false');
+  const picker = page.getByTestId('period-picker');
+  await expect(picker).toHaveText(/^[А-Я][а-я]+, \d{4} ∨$/);
+  await picker.click();
+  await expect(picker).toHaveAttribute('aria-expanded', 'true');
+  await page.getByRole('button', { name: 'Предыдущий год' }).click();
+  await page.getByRole('button', { name: 'Июнь' }).click();
+  const year = new Date().getFullYear() - 1;
+  await expect(picker).toHaveText(`Июнь, ${year} ∨`);
+  await picker.click();
+  await expect(page.getByRole('button', { name: 'Июнь' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Escape');
+  await picker.click();
   await page.getByText('Данные графика таблицей').click();
   await expect(page.getByTestId('chart-table').locator('tbody tr').first()).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Страницы' })).toHaveCount(0);

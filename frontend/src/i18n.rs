@@ -107,6 +107,8 @@ pub mod transactions {
     use shared::{OperationStatus, OperationType};
 
     pub const TITLE: &str = "Список транзакций";
+    pub const TITLE_HINT: &str =
+        "Платежи, выплаты и возвраты ваших организаций за выбранный период; поиск — по всем датам.";
     pub const EMPTY: &str = "Транзакций по выбранным условиям нет.";
     pub const FROM: &str = "С";
     pub const TO: &str = "По";
@@ -256,6 +258,7 @@ pub mod organizations {
     pub const NOT_SET: &str = "не задан";
     pub const WEBHOOK_SECRET: &str = "Секрет подписи нотификаций";
     pub const INTEGRATION: &str = "Интеграция";
+    pub const BANK_FEE_HINT: &str = "Часть комиссии, которую удерживает банк-эквайер; остальное — комиссия сервиса.";
     pub const REVEAL: &str = "Показать";
     pub const HIDE: &str = "Скрыть";
     pub const TERMINAL: &str = "Терминал";
@@ -283,6 +286,9 @@ pub mod reports {
     pub const SUCCESS: &str = "Успешных";
     pub const BY_STATUS: &str = "Платежи и выплаты по статусам";
     pub const TABLE: &str = "Данные графика таблицей";
+    pub const PREV_YEAR: &str = "Предыдущий год";
+    pub const NEXT_YEAR: &str = "Следующий год";
+    pub const CHOOSE: &str = "Выбрать";
     pub const CLOSE: &str = "Закрыть";
     pub const DOWNLOAD_XLSX: &str = "Скачать xlsx";
     pub const TOO_LARGE: &str = "В отчёт попадает больше 100 000 операций: такой файл готовится в фоне.";

@@ -11,9 +11,13 @@ pub fn StatusBadge(status: OperationStatus, #[prop(optional_no_strip)] error: Op
     view! {
         <span class="status-cell">
             <span class=format!("status status-{status}")>{t::status(status)}</span>
-            {reason.map(|r| view! {
-                <span class="info" tabindex="0" role="img" aria-label=r data-tip=r title=r>"i"</span>
-            })}
+            {reason.map(|r| view! { <InfoTip text=r /> })}
         </span>
     }
+}
+
+/// The manual's «i»: a hint on hover or focus, read out by screen readers.
+#[component]
+pub fn InfoTip(text: &'static str) -> impl IntoView {
+    view! { <span class="info" tabindex="0" role="img" aria-label=text data-tip=text title=text>"i"</span> }
 }

@@ -10,6 +10,7 @@ use shared::{OrganizationStatus, TerminalType};
 use crate::api;
 use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
+use crate::components::status::InfoTip;
 use crate::format;
 use crate::i18n::{common, organizations as t};
 
@@ -160,7 +161,7 @@ fn OrganizationView(org: OrganizationDetail) -> impl IntoView {
             <h2>{org.bank_name.clone()}</h2>
             <table class="table terminals">
                 <thead>
-                    <tr><th>{t::TERMINAL}</th><th>{t::SERVICE_FEE}</th><th>{t::BANK_FEE}</th><th>{t::TOTAL_FEE}</th></tr>
+                    <tr><th>{t::TERMINAL}</th><th>{t::SERVICE_FEE}</th><th>{t::BANK_FEE}" "<InfoTip text=t::BANK_FEE_HINT /></th><th>{t::TOTAL_FEE}</th></tr>
                 </thead>
                 <tbody>{org.terminals.into_iter().map(terminal_row).collect_view()}</tbody>
             </table>

@@ -128,26 +128,51 @@ pub fn ReportsPage() -> impl IntoView {
         }
     };
     let by_count = RwSignal::new(false);
+    let picker = RwSignal::new(false);
 
     view! {
         <section class="page">
             <header class="page-header wrap">
                 <h1>{t::TITLE}</h1>
                 <div class="date-range">
-                    <div class="segmented" role="group">
-                        <button type="button" class:on=move || period.get() == Period::Month aria-pressed=move || (period.get() == Period::Month).to_string() on:click=move |_| period.set(Period::Month)>{t::MONTH}</button>
-                        <button type="button" class:on=move || period.get() == Period::Year aria-pressed=move || (period.get() == Period::Year).to_string() on:click=move |_| period.set(Period::Year)>{t::YEAR}</button>
-                    </div>
-                    <Show when=move || period.get() == Period::Month>
-                        <select name="month" aria-label=t::MONTH prop:value=move || month.get().to_string()
-                            on:change=move |ev| month.set(event_target_value(&ev).parse().unwrap_or(1))>
-                            {(1..=12u32).map(|m| view! { <option value=m.to_string()>{t::MONTHS_FULL[(m - 1) as usize]}</option> }).collect_view()}
-                        </select>
-                    </Show>
-                    <select name="year" aria-label=t::YEAR prop:value=move || year.get().to_string()
-                        on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or(year0))>
-                        {(year0 - 4..=year0).rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                    // The manual's «Месяц ∨» and its picker «Июнь, 2024».
+                    <select name="period" aria-label=t::PERIOD prop:value=move || if period.get() == Period::Month { "month" } else { "year" }
+                        on:change=move |ev| period.set(if event_target_value(&ev) == "year" { Period::Year } else { Period::Month })>
+                        <option value="month">{t::MONTH}</option>
+                        <option value="year">{t::YEAR}</option>
                     </select>
+                    <div class="picker">
+                        <button type="button" class="button picker-toggle" aria-haspopup="true" aria-expanded=move || picker.get().to_string()
+                            on:click=move |_| picker.update(|p| *p = !*p) data-testid="period-picker">
+                            {move || match period.get() {
+                                Period::Month => format!("{}, {}", t::MONTHS_FULL[(month.get() - 1) as usize], year.get()),
+                                Period::Year => year.get().to_string(),
+                            }}
+                            " ∨"
+                        </button>
+                        <Show when=move || picker.get()>
+                            <div class="picker-pop" role="group" aria-label=t::PERIOD>
+                                <div class="picker-year">
+                                    <button type="button" class="button ghost small" aria-label=t::PREV_YEAR on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
+                                    <span>{move || year.get()}</span>
+                                    <button type="button" class="button ghost small" aria-label=t::NEXT_YEAR disabled=move || year.get() >= year0
+                                        on:click=move |_| year.update(|y| *y += 1)>"›"</button>
+                                </div>
+                                <Show when=move || period.get() == Period::Month
+                                    fallback=move || view! { <button type="button" class="button small" on:click=move |_| picker.set(false)>{t::CHOOSE}</button> }>
+                                    <div class="picker-months">
+                                        {(1..=12u32).map(|m| view! {
+                                            <button type="button" class="button small" aria-pressed=move || (month.get() == m).to_string()
+                                                class:on=move || month.get() == m
+                                                on:click=move |_| { month.set(m); picker.set(false); }>
+                                                {t::MONTHS_FULL[(m - 1) as usize]}
+                                            </button>
+                                        }).collect_view()}
+                                    </div>
+                                </Show>
+                            </div>
+                        </Show>
+                    </div>
                     <Show when=show_orgs>
                         <select name="organization_id" aria-label=tx::ORGANIZATION prop:value=move || org.get() on:change=move |ev| org.set(event_target_value(&ev))>
                             <option value="">{tx::ANY_ORGANIZATION}</option>

@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::export::ExportButton;
 use crate::components::pagination::Pagination;
 use crate::components::state::{Empty, ErrorState, Loading};
+use crate::components::status::InfoTip;
 use crate::components::status::StatusBadge;
 use crate::format;
 use crate::i18n::transactions as t;
@@ -67,7 +68,7 @@ pub fn TransactionsPage() -> impl IntoView {
     view! {
         <section class="page">
             <header class="page-header wrap">
-                <h1>{t::TITLE}</h1>
+                <h1>{t::TITLE}" "<InfoTip text=t::TITLE_HINT /></h1>
                 <div class="date-range">
                     <label class="inline"><span>{t::FROM}</span>
                         <input type="date" name="from" prop:value=move || { let v = param("from"); if v.is_empty() && param("q").is_empty() { today() } else { v } }
