@@ -12,6 +12,10 @@ CREATE TABLE exports (
     file         bytea,
     error        text,
     leased_until timestamptz,
+    -- Whose lease it is: every write of a builder names its claim, so a builder whose lease
+    -- ran out cannot overwrite the one that took over.
+    claim        uuid,
+    attempts     integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     created_at   timestamptz NOT NULL,
     finished_at  timestamptz,
     expires_at   timestamptz NOT NULL,

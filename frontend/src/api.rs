@@ -145,8 +145,10 @@ pub async fn two_factor_confirm(code: &str) -> Result<RecoveryCodes, ApiError> {
     send(post("/auth/two-factor/confirm", &TwoFactorConfirmRequest { code: code.to_owned() })).await
 }
 
-pub async fn two_factor_recovery_codes(password: &str) -> Result<RecoveryCodes, ApiError> {
-    send(post("/auth/two-factor/recovery-codes", &TwoFactorPasswordRequest { password: password.to_owned() })).await
+/// New recovery codes: the password and a current code (a session alone cannot mint them).
+pub async fn two_factor_recovery_codes(password: &str, code: &str) -> Result<RecoveryCodes, ApiError> {
+    let req = TwoFactorDisableRequest { password: password.to_owned(), code: code.to_owned() };
+    send(post("/auth/two-factor/recovery-codes", &req)).await
 }
 
 pub async fn two_factor_disable(password: &str, code: &str) -> Result<(), ApiError> {

@@ -25,7 +25,15 @@ pub async fn create(
     let to = filter.to.map(|d| d.to_string()).unwrap_or_else(|| "all".to_owned());
     let name = xlsx::file_name(&from, &to);
     let stored = StoredFilter::of(&filter, &s.user.time_zone);
-    let export = exports::queue(&state, s.user.id, &stored, &name).await?;
+    let export = exports::queue(&state, s.user.id, &stored, &name).await?.ok_or_else(|| {
+        ApiError::new(
+            shared::ErrorCode::Conflict,
+            format!(
+                "At most {} exports of yours are prepared at once; wait for one to finish.",
+                exports::ACTIVE_PER_USER
+            ),
+        )
+    })?;
     crate::db::audit::record(
         &state.db,
         Entry {
@@ -35,7 +43,12 @@ pub async fn create(
             target_id: Some(export.id.clone()),
             organization: filter.organization,
             ip: s.ip,
-            details: serde_json::to_value(&stored).unwrap_or_default(),
+            // The search text may be a customer's e-mail or phone: the append-only log keeps
+            // only that there was one.
+            details: serde_json::json!({
+                "organization_id": stored.organization, "from": stored.from, "to": stored.to,
+                "status": stored.status, "type": stored.kind, "search": stored.search.is_some(),
+            }),
             ..Default::default()
         },
     )

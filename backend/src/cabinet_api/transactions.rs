@@ -100,7 +100,7 @@ pub async fn filter_of(state: &AppState, s: &Session, q: &ListQuery) -> Result<(
 }
 
 /// «Списать»: captures all or part of an authorized payment's hold, with the same rights as
-/// seeing it (staff, or a member of its organization). Guarded by the payment's status, so a
+/// refunds (staff, or a member of its organization granted «Возвраты»). Guarded by the payment's status, so a
 /// double click or a race with «Отменить» or the expiry ends the hold once. Answers the
 /// transaction as it now stands.
 pub async fn capture(
@@ -115,6 +115,8 @@ pub async fn capture(
         return Err(invalid("amount", "the amount must be greater than 0"));
     }
     let org = payment_in_scope(&state, &s, id).await?;
+    // Out of scope is 404 above; in scope without the right, 403.
+    may_move_money(&s)?;
     // A blocked organization takes no money; releasing a hold («Отменить») stays open to it,
     // since it only gives the payer's money back.
     refuse_blocked(&state, org).await?;
@@ -130,6 +132,8 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let org = payment_in_scope(&state, &s, id).await?;
+    // Out of scope is 404 above; in scope without the right, 403.
+    may_move_money(&s)?;
     holds::cancel(&state, org, id, By::User { id: s.user.id, ip: s.ip }).await?;
     Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
 }
@@ -145,18 +149,26 @@ pub async fn refund(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let req = body.into_inner();
-    if s.user.role != Role::Admin && !s.user.can_refund {
-        return Err(ApiError::new(ErrorCode::Forbidden, "Refunds need the «Возвраты» right; ask your manager."));
-    }
     if req.amount.is_some_and(|a| a.is_zero()) {
         return Err(invalid("amount", "the amount must be greater than 0"));
     }
     let reason = crate::payment_api::validate::reason(req.reason.as_deref())?;
     let org = payment_in_scope(&state, &s, id).await?;
+    // Out of scope is 404 above; in scope without the right, 403.
+    may_move_money(&s)?;
     refuse_blocked(&state, org).await?;
     let input = refunds::RefundInput { amount: req.amount, reason, seen_refunded: Some(req.seen_refunded) };
     refunds::create(&state, org, id, input, By::User { id: s.user.id, ip: s.ip }).await?;
     Ok(HttpResponse::Ok().json(detail(&state, &s, id).await?))
+}
+
+/// Refunds, captures and cancels from the cabinet: staff, or partners granted «Возвраты».
+fn may_move_money(s: &Session) -> Result<(), ApiError> {
+    if s.user.role == Role::Admin || s.user.can_refund {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::Forbidden, "This needs the «Возвраты» right; ask your manager."))
+    }
 }
 
 /// A blocked organization moves no money, as the payment API answers it.

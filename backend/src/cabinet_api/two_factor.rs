@@ -125,17 +125,25 @@ pub async fn disable(
     Ok(HttpResponse::Ok().json(serde_json::json!({"enabled": false})))
 }
 
-/// `POST /auth/two-factor/recovery-codes`: ten new codes; the old ones are void.
+/// `POST /auth/two-factor/recovery-codes`: ten new codes; the old ones are void. It takes the
+/// password and a current code, as disabling does: a stolen session with a phished password
+/// must not mint codes that outlive it.
 pub async fn regenerate_recovery_codes(
     state: web::Data<AppState>,
     s: SessionUser,
-    body: web::Json<TwoFactorPasswordRequest>,
+    body: web::Json<TwoFactorDisableRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let TwoFactorDisableRequest { password, code } = body.into_inner();
     if !db::two_factor::is_enabled(&state.db, s.user.id).await? {
         return Err(ApiError::new(ErrorCode::Conflict, "Two-factor sign-in is not on."));
     }
-    login::reauthenticate(&state, &s, body.into_inner().password, "password", "two_factor.recovery_codes_failed")
-        .await?;
+    login::reauthenticate(&state, &s, password, "password", "two_factor.recovery_codes_failed").await?;
+    if two_factor::use_code(&state, s.user.id, &code).await?.is_none() {
+        let locked = login::count_failure(&state, s.user.id, true).await?;
+        let e = entry(&s, "two_factor.recovery_codes_failed", serde_json::json!({"locked": locked}));
+        db::audit::record(&state.db, e).await?;
+        return Err(wrong_code());
+    }
     let codes = two_factor::new_recovery_codes();
     let hashes: Vec<[u8; 32]> =
         codes.iter().filter_map(|c| two_factor::recovery_hash(&state.keys, s.user.id, c)).collect();

@@ -22,10 +22,9 @@ use crate::state::AppState;
 /// How long a finished file is kept.
 pub const KEEP_FOR: Duration = Duration::hours(24);
 
-/// The filter of an export, as stored with it.
+/// The filter of an export, as stored with it (the user's scope is worked out when it is built).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredFilter {
-    pub member_of: Option<UserId>,
     pub organization: Option<OrganizationId>,
     pub from: Option<Date>,
     pub to: Option<Date>,
@@ -39,10 +38,6 @@ pub struct StoredFilter {
 impl StoredFilter {
     pub fn of(f: &Filter, time_zone: &str) -> Self {
         StoredFilter {
-            member_of: match f.scope {
-                Scope::All => None,
-                Scope::MemberOf(u) => Some(u),
-            },
             organization: f.organization,
             from: f.from,
             to: f.to,
@@ -54,9 +49,11 @@ impl StoredFilter {
         }
     }
 
-    fn filter(&self) -> Filter {
+    /// The filter, in the scope the user has now (not when they asked): a partner's export only
+    /// ever reads their organizations, even if they were staff when they queued it.
+    fn filter(&self, scope: Scope) -> Filter {
         Filter {
-            scope: self.member_of.map_or(Scope::All, Scope::MemberOf),
+            scope,
             organization: self.organization,
             from: self.from,
             to: self.to,
@@ -97,12 +94,28 @@ impl From<ExportRow> for ExportView {
 
 const VIEW: &str = "SELECT id, status, rows_total, rows_done, file_name, error, created_at, expires_at FROM exports";
 
-/// Queues an export of `filter` for `user`.
-pub async fn queue(state: &AppState, user: UserId, filter: &StoredFilter, file_name: &str) -> sqlx::Result<ExportView> {
+/// At most this many exports of one user wait or run at once.
+pub const ACTIVE_PER_USER: i64 = 2;
+
+/// Queues an export of `filter` for `user`; `None` when the user already has
+/// [`ACTIVE_PER_USER`] exports on their way.
+pub async fn queue(
+    state: &AppState,
+    user: UserId,
+    filter: &StoredFilter,
+    file_name: &str,
+) -> sqlx::Result<Option<ExportView>> {
     let now = state.clock.now();
-    let row: ExportRow = sqlx::query_as(
+    let mut tx = state.db.begin().await?;
+    // One user's requests queue one at a time, so the cap holds under concurrency.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('export:' || $1::text, 0))")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    let row: Option<ExportRow> = sqlx::query_as(
         "INSERT INTO exports (id, user_id, filter, status, file_name, created_at, expires_at)
-         VALUES ($1, $2, $3, 'queued', $4, $5, $6)
+         SELECT $1, $2, $3, 'queued', $4, $5, $6
+          WHERE (SELECT count(*) FROM exports WHERE user_id = $2 AND status IN ('queued', 'running')) < $7
          RETURNING id, status, rows_total, rows_done, file_name, error, created_at, expires_at",
     )
     .bind(Uuid::now_v7())
@@ -111,9 +124,11 @@ pub async fn queue(state: &AppState, user: UserId, filter: &StoredFilter, file_n
     .bind(file_name)
     .bind(now)
     .bind(now + KEEP_FOR)
-    .fetch_one(&state.db)
+    .bind(ACTIVE_PER_USER)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.into())
+    tx.commit().await?;
+    Ok(row.map(Into::into))
 }
 
 /// One of the user's exports (another user's does not exist for them).
@@ -139,45 +154,110 @@ pub async fn file(state: &AppState, user: UserId, id: Uuid) -> sqlx::Result<Opti
     .await
 }
 
+/// A build is tried this many times (a builder that died, e.g. with its node) before the
+/// export is marked failed.
+const MAX_ATTEMPTS: i32 = 3;
+
 /// One pass of the worker: claims the oldest queued export (or one whose builder died: its
 /// lease ran out), builds it, and forgets expired files. Returns whether it built one.
 pub async fn pass(state: &AppState) -> anyhow::Result<bool> {
     let now = state.clock.now();
     sqlx::query("DELETE FROM exports WHERE expires_at <= $1").bind(now).execute(&state.db).await?;
+    sqlx::query(
+        "UPDATE exports SET status = 'failed', error = 'The export could not be built; try again.', finished_at = $1,
+                claim = NULL WHERE status = 'running' AND leased_until <= $1 AND attempts >= $2",
+    )
+    .bind(now)
+    .bind(MAX_ATTEMPTS)
+    .execute(&state.db)
+    .await?;
     let lease = Duration::minutes(10);
-    let claimed: Option<(Uuid, sqlx::types::Json<StoredFilter>, String)> = sqlx::query_as(
-        "UPDATE exports SET status = 'running', leased_until = $2, rows_done = 0
-          WHERE id = (SELECT id FROM exports
-                       WHERE status = 'queued' OR (status = 'running' AND leased_until <= $1)
-                       ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-          RETURNING id, filter, file_name",
+    let claim = Uuid::now_v7();
+    let claimed: Option<(Uuid, sqlx::types::Json<StoredFilter>, String, UserId, shared::Role)> = sqlx::query_as(
+        "UPDATE exports e SET status = 'running', leased_until = $2, rows_done = 0, claim = $3, attempts = attempts + 1
+          FROM users u
+         WHERE u.id = e.user_id
+           AND e.id = (SELECT id FROM exports
+                        WHERE status = 'queued' OR (status = 'running' AND leased_until <= $1 AND attempts < $4)
+                        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING e.id, e.filter, e.file_name, e.user_id, u.role",
     )
     .bind(now)
     .bind(now + lease)
+    .bind(claim)
+    .bind(MAX_ATTEMPTS)
     .fetch_optional(&state.db)
     .await?;
-    let Some((id, filter, name)) = claimed else { return Ok(false) };
-    if let Err(e) = build(state, id, &filter.0, &name, lease).await {
+    let Some((id, filter, name, user, role)) = claimed else { return Ok(false) };
+    let scope = if role == shared::Role::Admin { Scope::All } else { Scope::MemberOf(user) };
+    if let Err(e) = build(state, id, claim, &filter.0.filter(scope), &filter.0.time_zone, &name, lease).await {
         tracing::error!(error = ?e, export = %id, "an export failed");
-        sqlx::query("UPDATE exports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind("The export could not be built; try again.")
-            .bind(state.clock.now())
-            .execute(&state.db)
-            .await?;
+        sqlx::query(
+            "UPDATE exports SET status = 'failed', error = $3, finished_at = $4, claim = NULL
+              WHERE id = $1 AND claim = $2 AND status = 'running'",
+        )
+        .bind(id)
+        .bind(claim)
+        .bind("The export could not be built; try again.")
+        .bind(state.clock.now())
+        .execute(&state.db)
+        .await?;
     }
     Ok(true)
 }
 
-async fn build(state: &AppState, id: Uuid, stored: &StoredFilter, name: &str, lease: Duration) -> anyhow::Result<()> {
-    let filter = stored.filter();
-    let mut db = transactions::in_zone(&state.db, &stored.time_zone).await?;
-    let (total, _) = transactions::count_up_to(&mut db, &filter, i64::MAX).await?;
-    sqlx::query("UPDATE exports SET rows_total = $2 WHERE id = $1").bind(id).bind(total).execute(&state.db).await?;
-
-    // Rows go from the cursor, counted on the way, to the constant-memory writer; the count is
-    // saved every second for the page's progress bar, with the lease pushed along.
+async fn build(
+    state: &AppState,
+    id: Uuid,
+    claim: Uuid,
+    filter: &Filter,
+    time_zone: &str,
+    name: &str,
+    lease: Duration,
+) -> anyhow::Result<()> {
+    // The lease is kept alive from the start (the count itself may take a while), and the rows
+    // done are saved every second for the page's progress bar.
     let done = Arc::new(AtomicU64::new(0));
+    let progress = {
+        let (done, pool, clock) = (done.clone(), state.db.clone(), state.clock.clone());
+        tokio::spawn(async move {
+            loop {
+                let n = done.load(Ordering::Relaxed) as i64;
+                let _ = sqlx::query(
+                    "UPDATE exports SET rows_done = $3, leased_until = $4 WHERE id = $1 AND claim = $2 AND status = 'running'",
+                )
+                .bind(id)
+                .bind(claim)
+                .bind(n)
+                .bind(clock.now() + lease)
+                .execute(&pool)
+                .await;
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        })
+    };
+    let built = write_file(state, id, claim, filter, time_zone, name, done).await;
+    progress.abort();
+    built
+}
+
+async fn write_file(
+    state: &AppState,
+    id: Uuid,
+    claim: Uuid,
+    filter: &Filter,
+    time_zone: &str,
+    name: &str,
+    done: Arc<AtomicU64>,
+) -> anyhow::Result<()> {
+    let mut db = transactions::in_zone(&state.db, time_zone).await?;
+    let (total, _) = transactions::count_up_to(&mut db, filter, i64::MAX).await?;
+    sqlx::query("UPDATE exports SET rows_total = $3 WHERE id = $1 AND claim = $2")
+        .bind(id)
+        .bind(claim)
+        .bind(total)
+        .execute(&state.db)
+        .await?;
     let (rows_tx, mut counted_rx) = mpsc::channel(2048);
     let (writer_tx, writer_rx) = mpsc::channel(2048);
     let counter = {
@@ -193,36 +273,20 @@ async fn build(state: &AppState, id: Uuid, stored: &StoredFilter, name: &str, le
     };
     let title = name.trim_end_matches(".xlsx").to_owned();
     let writer = tokio::task::spawn_blocking(move || xlsx::write(writer_rx, &title));
-    let progress = {
-        let (done, pool, clock) = (done.clone(), state.db.clone(), state.clock.clone());
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                let n = done.load(Ordering::Relaxed) as i64;
-                let _ = sqlx::query(
-                    "UPDATE exports SET rows_done = $2, leased_until = $3 WHERE id = $1 AND status = 'running'",
-                )
-                .bind(id)
-                .bind(n)
-                .bind(clock.now() + lease)
-                .execute(&pool)
-                .await;
-            }
-        })
-    };
-    let streamed = xlsx::stream_rows(&mut db, &filter, rows_tx).await;
+    let streamed = xlsx::stream_rows(&mut db, filter, rows_tx).await;
     db.commit().await?;
     let _ = counter.await;
     let written = writer.await.map_err(anyhow::Error::from);
-    progress.abort();
     streamed?;
     let (file, count) = written??;
     let bytes = tokio::fs::read(file.path()).await?;
     sqlx::query(
-        "UPDATE exports SET status = 'done', file = $2, rows_done = $3, rows_total = $3, finished_at = $4, leased_until = NULL
-          WHERE id = $1",
+        "UPDATE exports SET status = 'done', file = $3, rows_done = $4, rows_total = $4, finished_at = $5, leased_until = NULL,
+                claim = NULL
+          WHERE id = $1 AND claim = $2 AND status = 'running'",
     )
     .bind(id)
+    .bind(claim)
     .bind(bytes)
     .bind(count as i64)
     .bind(state.clock.now())

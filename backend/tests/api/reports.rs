@@ -226,6 +226,22 @@ async fn a_big_export_runs_in_the_background_and_the_synchronous_one_stops_at_it
     assert!(file.headers()["content-disposition"].to_str().expect("ascii").contains(".xlsx"));
     let bytes = file.bytes().await.expect("bytes");
     assert_eq!(&bytes[..2], b"PK");
+    // At most two of a user's exports wait at once.
+    for _ in 0..2 {
+        assert_eq!(cab.post("/exports?from=2026-11-28&to=2026-11-28", serde_json::json!({})).await.status(), 202);
+    }
+    crate::helpers::assert_error(cab.post("/exports?from=2026-11-28", serde_json::json!({})).await, 409, "conflict")
+        .await;
+    // The audit keeps that a search was made, never its text (a customer's e-mail, a phone).
+    while clickpay::reports::exports::pass(&app.state).await.expect("pass") {}
+    assert_eq!(cab.post("/exports?q=buyer@example.ru", serde_json::json!({})).await.status(), 202);
+    let logged: Vec<serde_json::Value> =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'report.export_queued'")
+            .fetch_all(&app.db)
+            .await
+            .expect("audit");
+    assert!(logged.iter().all(|d| !d.to_string().contains("buyer")), "{logged:?}");
+    assert!(logged.iter().any(|d| d["search"] == true), "{logged:?}");
     // Another user sees nothing of it; after 24 hours it is gone.
     let other = app.cabinet(&app.create_user(Role::Partner, &[org]).await).await;
     crate::helpers::assert_error(other.get(&format!("/exports/{id}")).await, 404, "not_found").await;

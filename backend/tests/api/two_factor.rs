@@ -249,9 +249,19 @@ async fn a_recovery_code_works_once_and_new_ones_void_the_old() {
     assert_error(second_step(&app, &ch, &e.recovery_codes[0]).await, 401, "invalid_credentials").await;
     let cab = Cabinet { base: app.address.clone(), token, client: reqwest::Client::new() };
     assert_eq!(json(cab.get("/auth/two-factor").await).await["recovery_codes_left"], 9);
-    let wrong = cab.post("/auth/two-factor/recovery-codes", json!({"password": "Wrong-password-1"})).await;
+    let wrong =
+        cab.post("/auth/two-factor/recovery-codes", json!({"password": "Wrong-password-1", "code": "000000"})).await;
     assert_error(wrong, 401, "invalid_credentials").await;
-    let fresh = json(cab.post("/auth/two-factor/recovery-codes", json!({"password": user.password})).await).await;
+    // The password alone does not mint codes: a current code is needed too.
+    let no_code =
+        cab.post("/auth/two-factor/recovery-codes", json!({"password": user.password, "code": "000000"})).await;
+    assert_error(no_code, 401, "invalid_credentials").await;
+    next_step(&app);
+    let fresh = json(
+        cab.post("/auth/two-factor/recovery-codes", json!({"password": user.password, "code": code(&app, &e.secret)}))
+            .await,
+    )
+    .await;
     let fresh: Vec<String> =
         fresh["recovery_codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("c").to_owned()).collect();
     assert_eq!(fresh.len(), 10);

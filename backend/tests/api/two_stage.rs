@@ -364,11 +364,20 @@ async fn each_new_event_is_signed_as_the_standard_webhooks_library_verifies() {
 async fn the_cabinet_captures_and_cancels_for_those_who_see_the_payment() {
     let app = spawn_app().await;
     let (org, m) = app.merchant_of_new_org().await;
-    let partner = app.cabinet(&app.create_user(shared::Role::Partner, &[org]).await).await;
+    let partner_user = app.create_user(shared::Role::Partner, &[org]).await;
+    let partner = app.cabinet(&partner_user).await;
     let other_org = app.create_organization("ООО Другая").await;
     let stranger = app.cabinet(&app.create_user(shared::Role::Partner, &[other_org]).await).await;
 
     let pid = id(&hold(&m, &unique_card(), "10000.00").await);
+    // Capturing and canceling take the same right as refunds: «Возвраты».
+    assert_error(partner.post(&format!("/transactions/{pid}/capture"), j!({})).await, 403, "forbidden").await;
+    assert_error(partner.post(&format!("/transactions/{pid}/cancel"), j!({})).await, 403, "forbidden").await;
+    sqlx::query("UPDATE users SET can_refund = true WHERE id = $1")
+        .bind(partner_user.id)
+        .execute(&app.db)
+        .await
+        .expect("grant");
     let detail = json(partner.get(&format!("/transactions/{pid}")).await).await;
     assert_eq!(detail["status"], "authorized");
     assert!(detail["captured_amount"].is_null() && detail["hold_expires"]["local"].is_string(), "{detail}");
@@ -516,7 +525,13 @@ async fn two_expiry_passes_at_once_release_each_hold_once() {
 async fn a_blocked_organization_takes_no_money_in_the_cabinet_but_may_release_a_hold() {
     let app = spawn_app().await;
     let (org, m) = app.merchant_of_new_org().await;
-    let partner = app.cabinet(&app.create_user(shared::Role::Partner, &[org]).await).await;
+    let partner_user = app.create_user(shared::Role::Partner, &[org]).await;
+    sqlx::query("UPDATE users SET can_refund = true WHERE id = $1")
+        .bind(partner_user.id)
+        .execute(&app.db)
+        .await
+        .expect("grant");
+    let partner = app.cabinet(&partner_user).await;
     let first = id(&hold(&m, &unique_card(), "100.00").await);
     let second = id(&hold(&m, &unique_card(), "100.00").await);
     sqlx::query("UPDATE organizations SET status = 'blocked' WHERE id = $1")

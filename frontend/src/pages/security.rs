@@ -124,7 +124,7 @@ fn Enabled(status: TwoFactorStatus, reload: Callback<()>) -> impl IntoView {
     let regenerate = move |_| {
         error.set(None);
         spawn_local(async move {
-            match api::two_factor_recovery_codes(&password.get_untracked()).await {
+            match api::two_factor_recovery_codes(&password.get_untracked(), code.get_untracked().trim()).await {
                 Ok(r) => codes.set(Some(r.recovery_codes)),
                 Err(e) => error.set(Some(e)),
             }

@@ -72,10 +72,11 @@ fn Detail(
     reload: Callback<()>,
 ) -> impl IntoView {
     let r = &d.row;
-    let holding =
-        (r.status == OperationStatus::Authorized).then(|| view! { <HoldActions d=d.clone() reload=reload /> });
+    // Capturing, canceling and refunding take the same right: staff, or «Возвраты».
     let session = crate::session::use_session();
     let may_refund = session.user.get_untracked().is_some_and(|u| u.role == shared::Role::Admin || u.can_refund);
+    let holding = (r.status == OperationStatus::Authorized && may_refund)
+        .then(|| view! { <HoldActions d=d.clone() reload=reload /> });
     let refunding =
         d.refundable.filter(|_| may_refund).map(|rest| view! { <RefundAction d=d.clone() rest=rest reload=reload /> });
     let card_label = if r.kind == OperationType::Oct { t::CARD_CREDIT } else { t::CARD };

@@ -103,7 +103,8 @@ pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
-/// `POST /cabinet/api/v1/auth/two-factor/disable`: the password and a TOTP or recovery code.
+/// `POST /cabinet/api/v1/auth/two-factor/disable` and `…/recovery-codes`: the password and a
+/// TOTP or recovery code.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TwoFactorDisableRequest {
