@@ -70,3 +70,32 @@ pub fn money_short(a: &Amount) -> String {
     let full = money(a);
     full.replace(",00\u{a0}₽", "\u{a0}₽")
 }
+
+/// A percent as a person types it (`0,45` or `0.45`).
+pub fn parse_percent(typed: &str) -> Option<Percent> {
+    Percent::parse(&typed.trim().replace(',', ".")).ok()
+}
+
+/// A minimum fee: an amount, or `0`.
+pub fn parse_fee(typed: &str) -> Option<Amount> {
+    parse_amount(typed).or_else(|| (typed.trim() == "0").then_some(Amount::ZERO))
+}
+
+/// The query string of a page whose filters live in the URL: `keys` in order, each from
+/// `overrides` when given there (`None` drops it), else from `params`; empty values left out.
+pub fn query_string(
+    keys: &[&str],
+    params: &leptos_router::params::ParamsMap,
+    overrides: &[(&str, Option<String>)],
+) -> String {
+    keys.iter()
+        .filter_map(|k| {
+            let value = match overrides.iter().find(|(o, _)| o == k) {
+                Some((_, v)) => v.clone(),
+                None => params.get(k),
+            };
+            value.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::dto::admin::ApiKeyView;
 use shared::dto::events::EventView;
 use shared::ids::OrganizationId;
@@ -18,17 +17,7 @@ use crate::i18n::{common, integration as t, transaction as tx};
 
 #[component]
 pub fn IntegrationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<OrganizationId>().ok()));
-    let org = LocalResource::new(move || {
-        let id = id();
-        async move {
-            match id {
-                Some(id) => api::organization(id).await,
-                None => Err(api::ApiError::Status(404)),
-            }
-        }
-    });
+    let org = crate::pages::organizations::organization_of_url();
     view! {
         <section class="page">
             <Suspense fallback=Loading>

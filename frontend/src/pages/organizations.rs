@@ -14,14 +14,14 @@ use crate::components::status::InfoTip;
 use crate::format;
 use crate::i18n::{common, organizations as t};
 
-fn status_label(s: OrganizationStatus) -> &'static str {
+pub(crate) fn status_label(s: OrganizationStatus) -> &'static str {
     match s {
         OrganizationStatus::Active => t::STATUS_ACTIVE,
         OrganizationStatus::Blocked => t::STATUS_BLOCKED,
     }
 }
 
-fn terminal_label(tt: TerminalType) -> &'static str {
+pub(crate) fn terminal_label(tt: TerminalType) -> &'static str {
     match tt {
         TerminalType::Aft => t::TERMINAL_AFT,
         TerminalType::Oct => t::TERMINAL_OCT,
@@ -93,11 +93,11 @@ pub fn OrganizationsPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn OrganizationPage() -> impl IntoView {
+/// The organization the page's `:id` names (a malformed id is a 404).
+pub(crate) fn organization_of_url() -> LocalResource<Result<OrganizationDetail, api::ApiError>> {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<OrganizationId>().ok()));
-    let detail = LocalResource::new(move || {
+    LocalResource::new(move || {
         let id = id();
         async move {
             match id {
@@ -105,7 +105,12 @@ pub fn OrganizationPage() -> impl IntoView {
                 None => Err(api::ApiError::Status(404)),
             }
         }
-    });
+    })
+}
+
+#[component]
+pub fn OrganizationPage() -> impl IntoView {
+    let detail = organization_of_url();
 
     view! {
         <section class="page">

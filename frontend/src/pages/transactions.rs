@@ -21,16 +21,7 @@ const KEYS: [&str; 8] = ["from", "to", "date_field", "status", "type", "organiza
 
 /// Today's date in the browser, `YYYY-MM-DD`.
 fn query_string(params: &ParamsMap, overrides: &[(&str, Option<String>)]) -> String {
-    KEYS.iter()
-        .filter_map(|k| {
-            let value = match overrides.iter().find(|(o, _)| o == k) {
-                Some((_, v)) => v.clone(),
-                None => params.get(k),
-            };
-            value.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    crate::format::query_string(&KEYS, params, overrides)
 }
 
 #[component]

@@ -15,16 +15,7 @@ use crate::i18n::admin as t;
 const KEYS: [&str; 6] = ["actor", "action", "organization_id", "from", "to", "page"];
 
 fn query_string(params: &ParamsMap, overrides: &[(&str, Option<String>)]) -> String {
-    KEYS.iter()
-        .filter_map(|k| {
-            let value = match overrides.iter().find(|(o, _)| o == k) {
-                Some((_, v)) => v.clone(),
-                None => params.get(k),
-            };
-            value.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    crate::format::query_string(&KEYS, params, overrides)
 }
 
 #[component]

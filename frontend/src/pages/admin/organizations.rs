@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use shared::dto::admin::{
     ApiKeyView, CreateOrganizationRequest, IssueApiKeyRequest, IssuedApiKey, NewTerminal, UpdateOrganizationRequest,
     UpdateTerminalRequest, VelocityLimits,
@@ -14,7 +14,7 @@ use shared::dto::admin::{
 use shared::dto::organizations::{OrganizationDetail, TerminalView};
 use shared::fees::Tariff;
 use shared::ids::OrganizationId;
-use shared::{Amount, OrganizationStatus, Percent, TerminalType};
+use shared::{OrganizationStatus, TerminalType};
 
 use super::{CopyOnce, FormError};
 use crate::api::{self, ApiError};
@@ -22,24 +22,17 @@ use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::{admin as t, common, organizations as orgs};
+use crate::pages::organizations::{status_label, terminal_label};
 
 const DEFAULT_BANK: &str = "АО БАНК «СНГБ»";
-
-fn terminal_label(kind: TerminalType) -> &'static str {
-    match kind {
-        TerminalType::Aft => orgs::TERMINAL_AFT,
-        TerminalType::Oct => orgs::TERMINAL_OCT,
-        TerminalType::Ecom => orgs::TERMINAL_ECOM,
-    }
-}
 
 /// The fee of `amount` under a tariff typed in a form, by the server's own rule; `None` while
 /// a field does not parse.
 fn preview(service: &str, bank: &str, min: &str, amount: &str) -> Option<String> {
     let tariff = Tariff {
-        service_fee_percent: Percent::parse(service.trim().replace(',', ".").as_str()).ok()?,
-        bank_fee_percent: Percent::parse(bank.trim().replace(',', ".").as_str()).ok()?,
-        min_fee: format::parse_amount(min).or_else(|| (min.trim() == "0").then_some(Amount::ZERO))?,
+        service_fee_percent: format::parse_percent(service)?,
+        bank_fee_percent: format::parse_percent(bank)?,
+        min_fee: format::parse_fee(min)?,
     };
     let fee = tariff.fee_for(format::parse_amount(amount)?);
     Some(format!(
@@ -93,13 +86,6 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
     }
 }
 
-fn status_label(s: OrganizationStatus) -> &'static str {
-    match s {
-        OrganizationStatus::Active => orgs::STATUS_ACTIVE,
-        OrganizationStatus::Blocked => orgs::STATUS_BLOCKED,
-    }
-}
-
 /// One terminal row of the creation form.
 #[derive(Clone, Copy)]
 struct TerminalDraft {
@@ -138,12 +124,11 @@ fn CreateOrganization(on_cancel: Callback<()>) -> impl IntoView {
             let mut terminals = Vec::new();
             for d in drafts.iter().filter(|d| d.on.get_untracked()) {
                 let parsed = (
-                    Percent::parse(d.service.get_untracked().trim().replace(',', ".").as_str()),
-                    Percent::parse(d.bank.get_untracked().trim().replace(',', ".").as_str()),
-                    format::parse_amount(&d.min.get_untracked())
-                        .or_else(|| (d.min.get_untracked().trim() == "0").then_some(Amount::ZERO)),
+                    format::parse_percent(&d.service.get_untracked()),
+                    format::parse_percent(&d.bank.get_untracked()),
+                    format::parse_fee(&d.min.get_untracked()),
                 );
-                let (Ok(service), Ok(bank), Some(min)) = parsed else {
+                let (Some(service), Some(bank), Some(min)) = parsed else {
                     local_error.set(Some(t::BAD_TARIFF));
                     return;
                 };
@@ -208,17 +193,7 @@ fn CreateOrganization(on_cancel: Callback<()>) -> impl IntoView {
 
 #[component]
 pub fn AdminOrganizationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<OrganizationId>().ok()));
-    let detail = LocalResource::new(move || {
-        let id = id();
-        async move {
-            match id {
-                Some(id) => api::organization(id).await,
-                None => Err(ApiError::Status(404)),
-            }
-        }
-    });
+    let detail = crate::pages::organizations::organization_of_url();
     let reload = Callback::new(move |()| detail.refetch());
     view! {
         <section class="page">
@@ -322,12 +297,11 @@ fn TerminalForm(id: OrganizationId, term: TerminalView) -> impl IntoView {
         ev.prevent_default();
         let parsed = (
             format::parse_amount(&limit.get_untracked()),
-            Percent::parse(service.get_untracked().trim().replace(',', ".").as_str()),
-            Percent::parse(bank.get_untracked().trim().replace(',', ".").as_str()),
-            format::parse_amount(&min.get_untracked())
-                .or_else(|| (min.get_untracked().trim() == "0").then_some(Amount::ZERO)),
+            format::parse_percent(&service.get_untracked()),
+            format::parse_percent(&bank.get_untracked()),
+            format::parse_fee(&min.get_untracked()),
         );
-        let (Some(amount_limit), Ok(s), Ok(b), Some(m)) = parsed else {
+        let (Some(amount_limit), Some(s), Some(b), Some(m)) = parsed else {
             local_error.set(Some(t::BAD_TARIFF));
             return;
         };
