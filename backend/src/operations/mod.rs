@@ -263,9 +263,13 @@ pub fn first_booking(row: &OperationRow) -> BookingKind {
     match row.kind {
         T::Oct => BookingKind::Credit,
         T::Refund => BookingKind::Refund,
-        T::Ecom | T::Aft if row.capture => BookingKind::Debit,
-        T::Ecom | T::Aft => BookingKind::Hold,
+        T::Ecom | T::Aft => payment_booking(row.capture),
     }
+}
+
+/// What a payment books first: a debit, or a hold when it is two-stage (`capture: false`).
+pub fn payment_booking(capture: bool) -> BookingKind {
+    if capture { BookingKind::Debit } else { BookingKind::Hold }
 }
 
 /// The booking an operation waits for the bank's answer to: its hold's capture or release while

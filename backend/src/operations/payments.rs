@@ -9,7 +9,7 @@ use time::Duration;
 
 use super::claim::Claim;
 use super::{apply_outcome, first_check, objects, outcome_or_pending};
-use crate::acquirer::{AuthorizeRequest, BookingKind};
+use crate::acquirer::AuthorizeRequest;
 use crate::db::card_tokens::{self, CardTokenRow, NewCardToken};
 use crate::db::operations::{self, NewOperation, OperationRow};
 use crate::db::organizations::{self, TerminalTariff};
@@ -235,7 +235,7 @@ pub async fn create(
     tx.commit().await?;
 
     let reference = operations::acquirer_reference(id);
-    let booking = if op.capture { BookingKind::Debit } else { BookingKind::Hold };
+    let booking = super::payment_booking(op.capture);
     let outcome = state
         .acquirer
         .authorize(AuthorizeRequest {

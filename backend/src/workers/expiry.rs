@@ -4,7 +4,7 @@
 use shared::OperationStatus as S;
 use shared::ids::OperationId;
 
-use crate::acquirer::{BookingKind, Outcome};
+use crate::acquirer::Outcome;
 use crate::db::operations::{self, Change};
 use crate::state::AppState;
 
@@ -38,8 +38,7 @@ pub async fn expire_payer_steps(state: &AppState) -> anyhow::Result<usize> {
     let mut expired = 0;
     for (id, status, reference, capture) in due {
         let outcome = if status == S::Authentication {
-            let booking = if capture { BookingKind::Debit } else { BookingKind::Hold };
-            match state.acquirer.void(&reference, booking).await {
+            match state.acquirer.void(&reference, crate::operations::payment_booking(capture)).await {
                 Ok(o) => voided(o, "authentication_timeout", "The 3-D Secure challenge was not completed in time."),
                 Err(e) => {
                     tracing::warn!(error = ?e, operation = %id, "could not void an expired challenge; trying again later");
