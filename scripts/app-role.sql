@@ -9,8 +9,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_rol
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app_role";
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM :"app_role";
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM :"app_role";
--- Two-factor sign-in: the enrollment and the challenges are read and written as rows; a recovery
--- code is only ever marked used, so its hash cannot be rewritten into a code the attacker knows.
+-- Two-factor sign-in: the enrollment and the challenges are read and written as rows. A recovery
+-- code row is only ever marked used: UPDATE reaches used_at alone, so its hash and its user cannot
+-- be rewritten, and a trigger (migration 20261202000023) refuses to unmark a used code. This is no
+-- barrier against someone who holds the application role itself: it may still DELETE the codes
+-- and INSERT new ones, as regenerating them does.
 GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp, two_factor_challenges TO :"app_role";
 GRANT SELECT, INSERT, DELETE ON two_factor_recovery_codes TO :"app_role";
 REVOKE UPDATE, TRUNCATE ON two_factor_recovery_codes FROM :"app_role";

@@ -72,6 +72,8 @@ poll_interval_ms = 1000
 settlement_concurrency = 8
 # The synchronous transactions.xlsx answers up to this many rows, then 422 export_too_large.
 sync_export_limit = 100000
+# A background export of more rows than this fails at once with a message to narrow the filter.
+export_row_limit = 2000000
 
 [webhooks]
 timeout_seconds = 10
@@ -229,6 +231,9 @@ pub struct WorkerSettings {
     /// The most rows `GET /reports/transactions.xlsx` answers with; past it,
     /// `422 export_too_large` and the background export.
     pub sync_export_limit: i64,
+    /// The most rows a background export writes (about 115 MB per million); a filter matching
+    /// more fails with a message to narrow it.
+    pub export_row_limit: i64,
 }
 
 /// Notification delivery.

@@ -19,6 +19,16 @@ test('staff create an organization with terminals, preview a fee, and issue a ke
   await form.getByRole('button', { name: 'Создать' }).click();
   await expect(page.getByRole('heading', { name })).toBeVisible();
 
+  // A refusal about one field is shown next to that field, with the server's own message.
+  const details = page.getByTestId('organization-form');
+  await details.getByLabel('ИНН').fill('12345');
+  await details.getByRole('button', { name: 'Сохранить' }).click();
+  const innField = details.locator('label.field', { has: page.locator('input[name="inn"]') });
+  await expect(innField.getByRole('alert')).toHaveText('inn must be 10 or 12 digits');
+  await expect(details.locator('input[name="inn"]')).toHaveAttribute('aria-invalid', 'true');
+  await expect(details.locator('input[name="name"]')).toHaveAttribute('aria-invalid', 'false');
+  await expect(details.locator('p.form-error')).toHaveCount(0);
+
   // The fee preview follows the server's rule as the tariff is typed: 1 000 at 1.15 % is below the 45 minimum.
   const ecom = page.getByTestId('terminal-ecom');
   await expect(ecom.getByTestId('fee-preview')).toContainText('45,00 ₽');

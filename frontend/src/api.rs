@@ -49,6 +49,14 @@ impl ApiError {
         }
     }
 
+    /// The request field the server found at fault, if it named one.
+    pub fn param(&self) -> Option<&str> {
+        match self {
+            ApiError::Api { param, .. } => param.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A failure that may pass if tried again: no answer, or the server's own (5xx) failure.
     pub fn is_transient(&self) -> bool {
         self.status().is_none_or(|s| s >= 500)

@@ -164,8 +164,13 @@ pub fn challenge_hash(token: &str) -> [u8; 32] {
 /// Checks a code against the user's confirmed enrollment and uses it up: a TOTP code's step is
 /// recorded so it is never accepted again, a recovery code is marked used. `None`: no such code
 /// (wrong, already used, or no enrollment).
-pub async fn use_code(state: &AppState, user: UserId, code: &str) -> Result<Option<Factor>, ApiError> {
-    let Some(enrollment) = db::two_factor::enrollment(&state.db, user).await? else { return Ok(None) };
+pub async fn use_code(
+    state: &AppState,
+    db: &mut sqlx::PgConnection,
+    user: UserId,
+    code: &str,
+) -> Result<Option<Factor>, ApiError> {
+    let Some(enrollment) = db::two_factor::enrollment(&mut *db, user).await? else { return Ok(None) };
     if !enrollment.confirmed() || code.len() > 64 {
         return Ok(None);
     }
@@ -173,10 +178,10 @@ pub async fn use_code(state: &AppState, user: UserId, code: &str) -> Result<Opti
     if is_totp_shaped(code) {
         let secret = open(&state.keys, user, &enrollment)?;
         let Some(step) = matching_step(secret, code, now)? else { return Ok(None) };
-        return Ok(db::two_factor::use_step(&state.db, user, step).await?.then_some(Factor::Totp));
+        return Ok(db::two_factor::use_step(&mut *db, user, step).await?.then_some(Factor::Totp));
     }
     let Some(hash) = recovery_hash(&state.keys, user, code) else { return Ok(None) };
-    Ok(db::two_factor::use_recovery_code(&state.db, user, &hash, now).await?.then_some(Factor::RecoveryCode))
+    Ok(db::two_factor::use_recovery_code(&mut *db, user, &hash, now).await?.then_some(Factor::RecoveryCode))
 }
 
 #[cfg(test)]

@@ -84,7 +84,11 @@ pub async fn login_totp(
     let user = db::two_factor::challenge_user(&state.db, &hash, now).await?.ok_or_else(expired)?;
     // The same per-user bucket as the password step.
     state.limits.login_per_account.check(&format!("user:{user}"))?;
-    let ch = db::two_factor::take_try(&state.db, &hash, now, two_factor::CHALLENGE_TRIES).await?.ok_or_else(expired)?;
+    // The try, the factor spent and the challenge used up are one transaction, and the try
+    // locks the challenge's row: of two concurrent codes on one challenge, the second waits and
+    // then finds it used, so it never spends a recovery code (or a TOTP step) for nothing.
+    let mut tx = state.db.begin().await?;
+    let ch = db::two_factor::take_try(&mut *tx, &hash, now, two_factor::CHALLENGE_TRIES).await?.ok_or_else(expired)?;
     let failure = |reason: &str, attempts: i32| Entry {
         actor_user: Some(ch.user_id),
         action: "login.two_factor_failed",
@@ -94,15 +98,18 @@ pub async fn login_totp(
         details: serde_json::json!({"method": ch.login_method, "reason": reason, "attempts": attempts}),
         ..Default::default()
     };
-    let account = db::users::login_state(&state.db, ch.user_id).await?.ok_or_else(expired)?;
+    let account = db::users::login_state(&mut *tx, ch.user_id).await?.ok_or_else(expired)?;
     // A locked or disabled account gets the answer of a wrong password, as at the first step.
     if account.locked_until.is_some_and(|t| t > now) || !account.active {
         let reason = if account.active { "locked" } else { "disabled" };
-        db::two_factor::consume_challenge(&state.db, &hash, now).await?;
+        db::two_factor::consume_challenge(&mut *tx, &hash, now).await?;
+        tx.commit().await?;
         db::audit::record(&state.db, failure(reason, ch.attempts)).await?;
         return Err(login::bad_credentials());
     }
-    let Some(factor) = two_factor::use_code(&state, ch.user_id, &code).await? else {
+    let Some(factor) = two_factor::use_code(&state, &mut tx, ch.user_id, &code).await? else {
+        // The try stays taken.
+        tx.commit().await?;
         let locked = login::count_failure(&state, ch.user_id, false).await?;
         if locked || ch.attempts >= two_factor::CHALLENGE_TRIES {
             db::two_factor::consume_challenge(&state.db, &hash, now).await?;
@@ -111,9 +118,10 @@ pub async fn login_totp(
         db::audit::record(&state.db, failure(reason, ch.attempts)).await?;
         return Err(login::bad_credentials());
     };
-    if !db::two_factor::consume_challenge(&state.db, &hash, now).await? {
+    if !db::two_factor::consume_challenge(&mut *tx, &hash, now).await? {
         return Err(expired());
     }
+    tx.commit().await?;
     db::users::record_successful_login(&state.db, ch.user_id).await?;
     if factor == two_factor::Factor::RecoveryCode {
         let left = db::two_factor::recovery_codes_left(&state.db, ch.user_id).await?;

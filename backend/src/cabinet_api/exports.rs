@@ -70,12 +70,26 @@ pub async fn file(
     CabinetUser(s): CabinetUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (name, bytes) = exports::file(&state, s.user.id, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    let stored = exports::file(&state, s.user.id, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
     let disposition =
-        HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).map_err(anyhow::Error::from)?;
-    Ok(HttpResponse::Ok()
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", stored.name)).map_err(anyhow::Error::from)?;
+    let mut answer = HttpResponse::Ok();
+    answer
         .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         .insert_header((CONTENT_DISPOSITION, disposition))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .body(bytes))
+        .insert_header((CACHE_CONTROL, "no-store"));
+    if let Some(whole) = stored.whole {
+        return Ok(answer.body(whole));
+    }
+    // One chunk (1 MiB) in memory at a time, read as the client takes them.
+    let db = state.db.clone();
+    let chunks = futures_util::stream::try_unfold(0i32, move |seq| {
+        let db = db.clone();
+        async move {
+            let chunk =
+                exports::chunk(&db, stored.id, seq).await.map_err(actix_web::error::ErrorInternalServerError)?;
+            Ok::<_, actix_web::Error>(chunk.map(|c| (web::Bytes::from(c), seq + 1)))
+        }
+    });
+    Ok(answer.no_chunking(stored.size).streaming(chunks))
 }

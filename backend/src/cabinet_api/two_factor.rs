@@ -87,7 +87,11 @@ pub async fn confirm(
         return Err(ApiError::new(ErrorCode::Conflict, "Two-factor sign-in is already on."));
     }
     db::two_factor::replace_recovery_codes(&mut tx, s.user.id, &hashes, now).await?;
-    db::audit::record(&mut *tx, entry(&s, "two_factor.enrolled", serde_json::json!({}))).await?;
+    // Sessions opened with the password alone (perhaps a stolen one) end here: from now on a
+    // sign-in takes the second factor too.
+    let ended = db::sessions::revoke_others_of(&mut *tx, s.user.id, s.session_id, now).await?;
+    db::audit::record(&mut *tx, entry(&s, "two_factor.enrolled", serde_json::json!({"other_sessions_ended": ended})))
+        .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(RecoveryCodes { recovery_codes: codes }))
 }
@@ -110,7 +114,7 @@ pub async fn disable(
         return Err(ApiError::new(ErrorCode::Conflict, "Two-factor sign-in is not on."));
     }
     login::reauthenticate(&state, &s, password, "password", "two_factor.disable_failed").await?;
-    let Some(factor) = two_factor::use_code(&state, s.user.id, &code).await? else {
+    let Some(factor) = two_factor::use_code(&state, &mut *state.db.acquire().await?, s.user.id, &code).await? else {
         // A wrong code inside a session counts as a wrong password would.
         let locked = login::count_failure(&state, s.user.id, true).await?;
         db::audit::record(&state.db, entry(&s, "two_factor.disable_failed", serde_json::json!({"locked": locked})))
@@ -138,7 +142,7 @@ pub async fn regenerate_recovery_codes(
         return Err(ApiError::new(ErrorCode::Conflict, "Two-factor sign-in is not on."));
     }
     login::reauthenticate(&state, &s, password, "password", "two_factor.recovery_codes_failed").await?;
-    if two_factor::use_code(&state, s.user.id, &code).await?.is_none() {
+    if two_factor::use_code(&state, &mut *state.db.acquire().await?, s.user.id, &code).await?.is_none() {
         let locked = login::count_failure(&state, s.user.id, true).await?;
         let e = entry(&s, "two_factor.recovery_codes_failed", serde_json::json!({"locked": locked}));
         db::audit::record(&state.db, e).await?;

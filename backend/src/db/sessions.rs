@@ -60,6 +60,23 @@ pub async fn revoke(db: impl PgExecutor<'_>, id: Uuid, now: OffsetDateTime) -> s
     Ok(())
 }
 
+/// Ends every other session of a user: the one signing in more strongly (turning 2FA on)
+/// keeps only the session it did that in.
+pub async fn revoke_others_of(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    keep: Uuid,
+    now: OffsetDateTime,
+) -> sqlx::Result<u64> {
+    let r = sqlx::query("UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL")
+        .bind(user)
+        .bind(keep)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
 /// Ends every session of a user (password change or reset, account disabled).
 pub async fn revoke_all_of(db: impl PgExecutor<'_>, user: UserId, now: OffsetDateTime) -> sqlx::Result<u64> {
     let r = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")

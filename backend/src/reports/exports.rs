@@ -11,6 +11,7 @@ use shared::dto::transactions::ExportView;
 use shared::ids::{OrganizationId, UserId};
 use shared::{OperationStatus, OperationType};
 use time::{Date, Duration, OffsetDateTime};
+use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -142,17 +143,45 @@ pub async fn get(state: &AppState, user: UserId, id: Uuid) -> sqlx::Result<Optio
     Ok(row.map(Into::into))
 }
 
+/// A finished file as it is kept: its name and size, read chunk by chunk by [`chunk`].
+pub struct StoredFile {
+    pub id: Uuid,
+    pub name: String,
+    pub size: u64,
+    /// A file of the previous version, kept whole in `exports.file`.
+    pub whole: Option<Vec<u8>>,
+}
+
 /// The finished file of one of the user's exports.
-pub async fn file(state: &AppState, user: UserId, id: Uuid) -> sqlx::Result<Option<(String, Vec<u8>)>> {
-    sqlx::query_as(
-        "SELECT file_name, file FROM exports WHERE id = $1 AND user_id = $2 AND status = 'done' AND expires_at > $3",
+pub async fn file(state: &AppState, user: UserId, id: Uuid) -> sqlx::Result<Option<StoredFile>> {
+    let row: Option<(String, Option<i64>, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT file_name, size_bytes, CASE WHEN size_bytes IS NULL THEN file END
+           FROM exports WHERE id = $1 AND user_id = $2 AND status = 'done' AND expires_at > $3",
     )
     .bind(id)
     .bind(user)
     .bind(state.clock.now())
     .fetch_optional(&state.db)
-    .await
+    .await?;
+    Ok(row.map(|(name, size, whole)| StoredFile {
+        id,
+        size: size.map(|s| s as u64).or_else(|| whole.as_ref().map(|w| w.len() as u64)).unwrap_or(0),
+        name,
+        whole,
+    }))
 }
+
+/// Chunk `seq` of a file; `None` past its end.
+pub async fn chunk(db: &sqlx::PgPool, id: Uuid, seq: i32) -> sqlx::Result<Option<Vec<u8>>> {
+    sqlx::query_scalar("SELECT data FROM export_chunks WHERE export_id = $1 AND seq = $2")
+        .bind(id)
+        .bind(seq)
+        .fetch_optional(db)
+        .await
+}
+
+/// The size of the chunks a file is kept in.
+const CHUNK_BYTES: usize = 1 << 20;
 
 /// A build is tried this many times (a builder that died, e.g. with its node) before the
 /// export is marked failed.
@@ -191,19 +220,33 @@ pub async fn pass(state: &AppState) -> anyhow::Result<bool> {
     let Some((id, filter, name, user, role)) = claimed else { return Ok(false) };
     let scope = if role == shared::Role::Admin { Scope::All } else { Scope::MemberOf(user) };
     if let Err(e) = build(state, id, claim, &filter.0.filter(scope), &filter.0.time_zone, &name, lease).await {
-        tracing::error!(error = ?e, export = %id, "an export failed");
+        let message = match e.downcast_ref::<TooLarge>() {
+            Some(too_large) => too_large.to_string(),
+            None => {
+                tracing::error!(error = ?e, export = %id, "an export failed");
+                "The export could not be built; try again.".to_owned()
+            }
+        };
         sqlx::query(
             "UPDATE exports SET status = 'failed', error = $3, finished_at = $4, claim = NULL
               WHERE id = $1 AND claim = $2 AND status = 'running'",
         )
         .bind(id)
         .bind(claim)
-        .bind("The export could not be built; try again.")
+        .bind(message)
         .bind(state.clock.now())
         .execute(&state.db)
         .await?;
     }
     Ok(true)
+}
+
+/// A filter that matches more rows than one export may hold.
+#[derive(Debug, thiserror::Error)]
+#[error("The filter matches {rows} operations; an export holds at most {limit}. Narrow the dates or the filter.")]
+struct TooLarge {
+    rows: i64,
+    limit: i64,
 }
 
 async fn build(
@@ -251,7 +294,12 @@ async fn write_file(
     done: Arc<AtomicU64>,
 ) -> anyhow::Result<()> {
     let mut db = transactions::in_zone(&state.db, time_zone).await?;
-    let (total, _) = transactions::count_up_to(&mut db, filter, i64::MAX).await?;
+    let limit = state.settings.workers.export_row_limit;
+    let (total, _) = transactions::count_up_to(&mut db, filter, limit.saturating_add(1)).await?;
+    if total > limit {
+        db.rollback().await?;
+        return Err(TooLarge { rows: total, limit }.into());
+    }
     sqlx::query("UPDATE exports SET rows_total = $3 WHERE id = $1 AND claim = $2")
         .bind(id)
         .bind(claim)
@@ -279,18 +327,48 @@ async fn write_file(
     let written = writer.await.map_err(anyhow::Error::from);
     streamed?;
     let (file, count) = written??;
-    let bytes = tokio::fs::read(file.path()).await?;
-    sqlx::query(
-        "UPDATE exports SET status = 'done', file = $3, rows_done = $4, rows_total = $4, finished_at = $5, leased_until = NULL,
-                claim = NULL
+    // The file goes in chunk by chunk, with the status, in one transaction under the claim: a
+    // builder that lost its lease writes nothing.
+    let mut reader = tokio::fs::File::open(file.path()).await?;
+    let mut tx = state.db.begin().await?;
+    let (mut seq, mut size) = (0i32, 0i64);
+    loop {
+        let mut buf = Vec::with_capacity(CHUNK_BYTES);
+        while buf.len() < CHUNK_BYTES {
+            let mut part = (&mut reader).take((CHUNK_BYTES - buf.len()) as u64);
+            if part.read_to_end(&mut buf).await? == 0 {
+                break;
+            }
+        }
+        if buf.is_empty() {
+            break;
+        }
+        size += buf.len() as i64;
+        sqlx::query("INSERT INTO export_chunks (export_id, seq, data) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(seq)
+            .bind(buf)
+            .execute(&mut *tx)
+            .await?;
+        seq += 1;
+    }
+    let finished = sqlx::query(
+        "UPDATE exports SET status = 'done', size_bytes = $3, rows_done = $4, rows_total = $4, finished_at = $5,
+                leased_until = NULL, claim = NULL
           WHERE id = $1 AND claim = $2 AND status = 'running'",
     )
     .bind(id)
     .bind(claim)
-    .bind(bytes)
+    .bind(size)
     .bind(count as i64)
     .bind(state.clock.now())
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
+    if finished.rows_affected() == 1 {
+        tx.commit().await?;
+    } else {
+        // Another builder took the export over; its file is the one kept.
+        tx.rollback().await?;
+    }
     Ok(())
 }

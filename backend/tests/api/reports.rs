@@ -3,6 +3,7 @@
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
+use clickpay::domain::clock::Clock;
 use shared::Role;
 use time::Duration;
 
@@ -224,8 +225,13 @@ async fn a_big_export_runs_in_the_background_and_the_synchronous_one_stops_at_it
     let file = cab.get(&format!("/exports/{id}/file")).await;
     assert_eq!(file.status(), 200);
     assert!(file.headers()["content-disposition"].to_str().expect("ascii").contains(".xlsx"));
+    let length: usize = file.headers()["content-length"].to_str().expect("ascii").parse().expect("length");
     let bytes = file.bytes().await.expect("bytes");
     assert_eq!(&bytes[..2], b"PK");
+    assert_eq!(bytes.len(), length);
+    let kept: i64 =
+        sqlx::query_scalar("SELECT sum(length(data)) FROM export_chunks").fetch_one(&app.db).await.expect("n");
+    assert_eq!(kept as usize, bytes.len(), "the file is kept in chunks, not whole");
     // At most two of a user's exports wait at once.
     for _ in 0..2 {
         assert_eq!(cab.post("/exports?from=2026-11-28&to=2026-11-28", serde_json::json!({})).await.status(), 202);
@@ -252,4 +258,55 @@ async fn a_big_export_runs_in_the_background_and_the_synchronous_one_stops_at_it
     crate::helpers::assert_error(cab.get(&format!("/exports/{id}")).await, 404, "not_found").await;
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM exports").fetch_one(&app.db).await.expect("count");
     assert_eq!(left, 0, "expired files are deleted");
+}
+
+#[tokio::test]
+async fn an_export_past_the_row_limit_fails_at_once_and_files_are_served_chunk_by_chunk() {
+    let app = crate::helpers::spawn_app_with(|s| s.workers.export_row_limit = 2).await;
+    let (org, m) = app.merchant_of_new_org().await;
+    for amount in ["10.00", "20.00", "30.00"] {
+        m.pay("4242424242424242", amount).await;
+    }
+    let user = app.create_user(Role::Partner, &[org]).await;
+    let cab = app.cabinet(&user).await;
+    let id = json(cab.post("/exports?from=2026-11-28&to=2026-11-28", serde_json::json!({})).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(clickpay::reports::exports::pass(&app.state).await.expect("pass"));
+    let failed = json(cab.get(&format!("/exports/{id}")).await).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(
+        failed["error"],
+        "The filter matches 3 operations; an export holds at most 2. Narrow the dates or the filter."
+    );
+    crate::helpers::assert_error(cab.get(&format!("/exports/{id}/file")).await, 404, "not_found").await;
+
+    // A file of several chunks comes back whole and in order.
+    let parts: [&[u8]; 3] = [b"PK first ", b"second ", b"third"];
+    let stored = uuid::Uuid::now_v7();
+    let now = app.clock.now();
+    sqlx::query(
+        "INSERT INTO exports (id, user_id, filter, status, file_name, size_bytes, created_at, expires_at)
+         VALUES ($1, $2, '{}', 'done', 'x.xlsx', $3, $4, $4 + interval '1 day')",
+    )
+    .bind(stored)
+    .bind(user.id)
+    .bind(parts.iter().map(|p| p.len() as i64).sum::<i64>())
+    .bind(now)
+    .execute(&app.db)
+    .await
+    .expect("export");
+    for (seq, data) in parts.iter().enumerate().rev() {
+        sqlx::query("INSERT INTO export_chunks (export_id, seq, data) VALUES ($1, $2, $3)")
+            .bind(stored)
+            .bind(seq as i32)
+            .bind(*data)
+            .execute(&app.db)
+            .await
+            .expect("chunk");
+    }
+    let file = cab.get(&format!("/exports/{stored}/file")).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(&file.bytes().await.expect("bytes")[..], b"PK first second third");
 }

@@ -426,6 +426,40 @@ async fn the_application_role_marks_recovery_codes_used_but_cannot_rewrite_them(
     let rewrite =
         format!("UPDATE two_factor_recovery_codes SET code_hash = sha256('x'), used_at = NULL WHERE user_id = '{id}'");
     assert!(sqlx::query(&rewrite).execute(&role).await.is_err(), "a code's hash cannot be rewritten");
+    let unmark = format!("UPDATE two_factor_recovery_codes SET used_at = NULL WHERE user_id = '{id}'");
+    assert!(sqlx::query(&unmark).execute(&role).await.is_err(), "a used code is never unmarked");
     sqlx::query(&format!("DELETE FROM user_totp WHERE user_id = '{id}'")).execute(&role).await.expect("disable");
     role.close().await;
+}
+
+#[tokio::test]
+async fn turning_two_factor_on_ends_the_users_other_sessions() {
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Partner, &[]).await;
+    let elsewhere = app.cabinet(&user).await;
+    assert_eq!(elsewhere.get("/auth/me").await.status(), 200);
+    let e = enroll(&app, &user).await;
+    assert_error(elsewhere.get("/auth/me").await, 401, "session_expired").await;
+    assert_eq!(e.cab.get("/auth/me").await.status(), 200, "the session that enrolled goes on");
+    assert_eq!(audited(&app, "two_factor.enrolled").await, vec![json!({"other_sessions_ended": 1})]);
+}
+
+#[tokio::test]
+async fn two_codes_at_once_on_one_challenge_spend_one_factor() {
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Partner, &[]).await;
+    let e = enroll(&app, &user).await;
+    for _ in 0..3 {
+        let ch = challenge(&app, &user).await;
+        let before: i64 = json(e.cab.get("/auth/two-factor").await).await["recovery_codes_left"].as_i64().expect("n");
+        let (a, b) = tokio::join!(
+            second_step(&app, &ch, &e.recovery_codes[(10 - before) as usize]),
+            second_step(&app, &ch, &e.recovery_codes[(11 - before) as usize])
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 401], "one sign-in per challenge");
+        let after: i64 = json(e.cab.get("/auth/two-factor").await).await["recovery_codes_left"].as_i64().expect("n");
+        assert_eq!(after, before - 1, "the losing request spent nothing");
+    }
 }

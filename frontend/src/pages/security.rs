@@ -11,7 +11,7 @@ use shared::dto::auth::{TwoFactorSetup, TwoFactorStatus};
 use crate::api::{self, ApiError};
 use crate::components::state::{ErrorState, Loading};
 use crate::i18n::security as t;
-use crate::pages::admin::{CopyOnce, FormError};
+use crate::pages::admin::{CopyOnce, FieldError, FormError, at_fault};
 use crate::session::use_session;
 
 #[component]
@@ -99,19 +99,21 @@ fn Enroll(reload: Callback<()>) -> impl IntoView {
                 <p class="muted">{t::OR_SECRET}" "<code class="mono" data-testid="totp-secret">{s.secret.clone()}</code></p>
                 <form class="form-row" on:submit=confirm novalidate>
                     <label class="field"><span class="field-label">{t::CODE}</span>
-                        <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" bind:value=code /></label>
+                        <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" bind:value=code aria-invalid=at_fault(error, "code") />
+                        <FieldError error=error param="code" /></label>
                     <button type="submit" class="button primary" disabled=move || pending.get()>{t::CONFIRM}</button>
                 </form>
             }.into_any(),
             (None, None) => view! {
                 <form class="form-row" on:submit=start novalidate>
                     <label class="field"><span class="field-label">{t::PASSWORD}</span>
-                        <input name="password" type="password" autocomplete="current-password" bind:value=password /></label>
+                        <input name="password" type="password" autocomplete="current-password" bind:value=password aria-invalid=at_fault(error, "password") />
+                <FieldError error=error param="password" /></label>
                     <button type="submit" class="button primary" disabled=move || pending.get()>{t::ENABLE}</button>
                 </form>
             }.into_any(),
         }}
-        <FormError error=error />
+        <FormError error=error fields=&["code", "password"] />
     }
 }
 
@@ -147,15 +149,17 @@ fn Enabled(status: TwoFactorStatus, reload: Callback<()>) -> impl IntoView {
         <p class="notice ok" role="status">{t::IS_ON}" "{t::CODES_LEFT}": "{status.recovery_codes_left}</p>
         <form class="form-row" on:submit=disable novalidate>
             <label class="field"><span class="field-label">{t::PASSWORD}</span>
-                <input name="password" type="password" autocomplete="current-password" bind:value=password /></label>
+                <input name="password" type="password" autocomplete="current-password" bind:value=password aria-invalid=at_fault(error, "password") />
+                <FieldError error=error param="password" /></label>
             <label class="field"><span class="field-label">{t::CODE_OR_RECOVERY}</span>
-                <input name="code" autocomplete="one-time-code" bind:value=code /></label>
+                <input name="code" autocomplete="one-time-code" bind:value=code aria-invalid=at_fault(error, "code") />
+                <FieldError error=error param="code" /></label>
             <button type="button" class="button" on:click=regenerate>{t::NEW_CODES}</button>
             {(!status.required).then(|| view! { <button type="submit" class="button">{t::DISABLE}</button> })}
         </form>
         {status.required.then(|| view! { <p class="muted">{t::REQUIRED_CANNOT_DISABLE}</p> })}
         {move || codes.get().map(|list| view! { <RecoveryList codes=list /> })}
-        <FormError error=error />
+        <FormError error=error fields=&["code", "password"] />
     }
 }
 

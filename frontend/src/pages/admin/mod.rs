@@ -39,7 +39,33 @@ pub fn CopyOnce(value: String, warning: &'static str) -> impl IntoView {
 }
 
 /// A refused request: the server's own message (a 4xx), or the «temporarily unavailable» one.
+/// A 4xx that names one of `fields` in its `param` is shown by that field's [`FieldError`]
+/// instead, next to the control at fault.
 #[component]
-pub fn FormError(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.user_message()}</p> })
+pub fn FormError(
+    error: RwSignal<Option<ApiError>>,
+    #[prop(optional)] fields: &'static [&'static str],
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| e.param().is_none_or(|p| !fields.contains(&p)))
+            .map(|e| view! { <p class="form-error" role="alert">{e.user_message()}</p> })
+    }
+}
+
+/// The server's message about one field (`param` of a 4xx), under that field; the control
+/// says `aria-invalid` through [`at_fault`].
+#[component]
+pub fn FieldError(error: RwSignal<Option<ApiError>>, param: &'static str) -> impl IntoView {
+    move || {
+        error.with(|e| e.as_ref().filter(|e| e.param() == Some(param)).map(ApiError::user_message)).map(|m| {
+            view! { <span class="field-error" role="alert">{m}</span> }
+        })
+    }
+}
+
+/// `aria-invalid` of a field's control: "true" while the last answer faults that field.
+pub fn at_fault(error: RwSignal<Option<ApiError>>, param: &'static str) -> impl Fn() -> &'static str + Copy {
+    move || if error.with(|e| e.as_ref().and_then(ApiError::param) == Some(param)) { "true" } else { "false" }
 }

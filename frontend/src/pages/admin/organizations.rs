@@ -16,7 +16,7 @@ use shared::fees::Tariff;
 use shared::ids::OrganizationId;
 use shared::{OrganizationStatus, TerminalType};
 
-use super::{CopyOnce, FormError};
+use super::{CopyOnce, FieldError, FormError, at_fault};
 use crate::api::{self, ApiError};
 use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
@@ -164,10 +164,10 @@ fn CreateOrganization(on_cancel: Callback<()>) -> impl IntoView {
     view! {
         <form class="card form-grid" on:submit=submit novalidate data-testid="create-organization">
             <h2>{t::NEW_ORGANIZATION}</h2>
-            <label class="field"><span class="field-label">{orgs::NAME}</span><input name="name" bind:value=name required /></label>
-            <label class="field"><span class="field-label">{orgs::INN}</span><input name="inn" inputmode="numeric" bind:value=inn required /></label>
-            <label class="field"><span class="field-label">{t::BANK}</span><input name="bank_name" bind:value=bank_name required /></label>
-            <label class="field"><span class="field-label">{orgs::NOTIFICATION_URL}</span><input name="notification_url" type="url" placeholder="https://shop.example/webhooks" bind:value=url /></label>
+            <label class="field"><span class="field-label">{orgs::NAME}</span><input name="name" bind:value=name required aria-invalid=at_fault(error, "name") /><FieldError error=error param="name" /></label>
+            <label class="field"><span class="field-label">{orgs::INN}</span><input name="inn" inputmode="numeric" bind:value=inn required aria-invalid=at_fault(error, "inn") /><FieldError error=error param="inn" /></label>
+            <label class="field"><span class="field-label">{t::BANK}</span><input name="bank_name" bind:value=bank_name required aria-invalid=at_fault(error, "bank_name") /><FieldError error=error param="bank_name" /></label>
+            <label class="field"><span class="field-label">{orgs::NOTIFICATION_URL}</span><input name="notification_url" type="url" placeholder="https://shop.example/webhooks" bind:value=url aria-invalid=at_fault(error, "notification_url") /><FieldError error=error param="notification_url" /></label>
             <table class="table terminals-form">
                 <thead><tr><th>{orgs::TERMINAL}</th><th>{orgs::SERVICE_FEE}", %"</th><th>{orgs::BANK_FEE}", %"</th><th>{t::MIN_FEE}</th></tr></thead>
                 <tbody>
@@ -182,7 +182,7 @@ fn CreateOrganization(on_cancel: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
             {move || local_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <FormError error=error />
+            <FormError error=error fields=&["name", "inn", "bank_name", "notification_url"] />
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || pending.get()>{t::CREATE}</button>
                 <button type="button" class="button ghost" on:click=move |_| on_cancel.run(())>{common::CANCEL}</button>
@@ -250,17 +250,17 @@ fn OrganizationForm(org: OrganizationDetail) -> impl IntoView {
     view! {
         <form class="card form-grid" on:submit=submit novalidate data-testid="organization-form">
             <h2>{orgs::DETAILS}</h2>
-            <label class="field"><span class="field-label">{orgs::NAME}</span><input name="name" bind:value=name /></label>
-            <label class="field"><span class="field-label">{orgs::INN}</span><input name="inn" inputmode="numeric" bind:value=inn /></label>
-            <label class="field"><span class="field-label">{t::BANK}</span><input name="bank_name" bind:value=bank /></label>
-            <label class="field"><span class="field-label">{orgs::NOTIFICATION_URL}</span><input name="notification_url" type="url" bind:value=url /></label>
+            <label class="field"><span class="field-label">{orgs::NAME}</span><input name="name" bind:value=name aria-invalid=at_fault(error, "name") /><FieldError error=error param="name" /></label>
+            <label class="field"><span class="field-label">{orgs::INN}</span><input name="inn" inputmode="numeric" bind:value=inn aria-invalid=at_fault(error, "inn") /><FieldError error=error param="inn" /></label>
+            <label class="field"><span class="field-label">{t::BANK}</span><input name="bank_name" bind:value=bank aria-invalid=at_fault(error, "bank_name") /><FieldError error=error param="bank_name" /></label>
+            <label class="field"><span class="field-label">{orgs::NOTIFICATION_URL}</span><input name="notification_url" type="url" bind:value=url aria-invalid=at_fault(error, "notification_url") /><FieldError error=error param="notification_url" /></label>
             <label class="field"><span class="field-label">{orgs::STATUS}</span>
                 <select name="status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="active">{orgs::STATUS_ACTIVE}</option>
                     <option value="blocked">{orgs::STATUS_BLOCKED}</option>
                 </select>
             </label>
-            <FormError error=error />
+            <FormError error=error fields=&["name", "inn", "bank_name", "notification_url"] />
             {move || saved.get().then(|| view! { <p class="notice ok" role="status">{t::SAVED}</p> })}
             <div class="actions"><button type="submit" class="button primary">{t::SAVE}</button></div>
         </form>
@@ -329,7 +329,7 @@ fn TerminalForm(id: OrganizationId, term: TerminalView) -> impl IntoView {
             <h3>{terminal_label(kind)}</h3>
             <label class="check"><input type="checkbox" name="enabled" bind:checked=enabled />{t::ENABLED}</label>
             <div class="form-row">
-                <label class="field"><span class="field-label">{t::AMOUNT_LIMIT}</span><input name="amount_limit" inputmode="decimal" bind:value=limit /></label>
+                <label class="field"><span class="field-label">{t::AMOUNT_LIMIT}</span><input name="amount_limit" inputmode="decimal" bind:value=limit aria-invalid=at_fault(error, "amount_limit") /><FieldError error=error param="amount_limit" /></label>
                 <label class="field"><span class="field-label">{orgs::SERVICE_FEE}", %"</span><input name="service_fee_percent" inputmode="decimal" bind:value=service /></label>
                 <label class="field"><span class="field-label">{orgs::BANK_FEE}", %"</span><input name="bank_fee_percent" inputmode="decimal" bind:value=bank /></label>
                 <label class="field"><span class="field-label">{t::MIN_FEE}</span><input name="min_fee" inputmode="decimal" bind:value=min /></label>
@@ -339,7 +339,7 @@ fn TerminalForm(id: OrganizationId, term: TerminalView) -> impl IntoView {
                 <p class="fee-preview" aria-live="polite" data-testid="fee-preview">{t::FEE}": "{fee}</p>
             </div>
             {move || local_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <FormError error=error />
+            <FormError error=error fields=&["amount_limit"] />
             {move || saved.get().then(|| view! { <p class="notice ok" role="status">{t::SAVED}</p> })}
             <button type="submit" class="button">{t::SAVE}</button>
         </form>
@@ -431,13 +431,13 @@ fn LimitsForm(id: OrganizationId, limits: VelocityLimits) -> impl IntoView {
     };
     view! {
         <form class="form-row" on:submit=submit novalidate data-testid="limits-form">
-            <label class="field"><span class="field-label">{t::PAYOUTS_PER_DAY}</span><input name="payouts_per_day" inputmode="numeric" bind:value=payouts /></label>
-            <label class="field"><span class="field-label">{t::PAYOUT_AMOUNT_PER_DAY}</span><input name="payout_amount_per_day" inputmode="decimal" bind:value=payout_amount /></label>
-            <label class="field"><span class="field-label">{t::REFUNDS_PER_DAY}</span><input name="refunds_per_day" inputmode="numeric" bind:value=refunds /></label>
-            <label class="field"><span class="field-label">{t::REFUND_AMOUNT_PER_DAY}</span><input name="refund_amount_per_day" inputmode="decimal" bind:value=refund_amount /></label>
+            <label class="field"><span class="field-label">{t::PAYOUTS_PER_DAY}</span><input name="payouts_per_day" inputmode="numeric" bind:value=payouts aria-invalid=at_fault(error, "payouts_per_day") /><FieldError error=error param="payouts_per_day" /></label>
+            <label class="field"><span class="field-label">{t::PAYOUT_AMOUNT_PER_DAY}</span><input name="payout_amount_per_day" inputmode="decimal" bind:value=payout_amount aria-invalid=at_fault(error, "payout_amount_per_day") /><FieldError error=error param="payout_amount_per_day" /></label>
+            <label class="field"><span class="field-label">{t::REFUNDS_PER_DAY}</span><input name="refunds_per_day" inputmode="numeric" bind:value=refunds aria-invalid=at_fault(error, "refunds_per_day") /><FieldError error=error param="refunds_per_day" /></label>
+            <label class="field"><span class="field-label">{t::REFUND_AMOUNT_PER_DAY}</span><input name="refund_amount_per_day" inputmode="decimal" bind:value=refund_amount aria-invalid=at_fault(error, "refund_amount_per_day") /><FieldError error=error param="refund_amount_per_day" /></label>
             <button type="submit" class="button">{t::SAVE}</button>
             {move || local_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <FormError error=error />
+            <FormError error=error fields=&["payouts_per_day", "payout_amount_per_day", "refunds_per_day", "refund_amount_per_day"] />
             {move || saved.get().then(|| view! { <p class="notice ok" role="status">{t::SAVED}</p> })}
         </form>
     }

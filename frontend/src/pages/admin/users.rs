@@ -10,7 +10,7 @@ use shared::dto::auth::UserView;
 use shared::dto::organizations::OrganizationSummary;
 use shared::ids::{OrganizationId, UserId};
 
-use super::{CopyOnce, FormError};
+use super::{CopyOnce, FieldError, FormError, at_fault};
 use crate::api::{self, ApiError};
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::i18n::{admin as t, common};
@@ -219,13 +219,13 @@ fn UserForm(
         <form class="card form-grid" on:submit=submit novalidate data-testid=if creating { "create-user" } else { "edit-user" }>
             <h2>{if creating { t::NEW_USER } else { t::EDIT_USER }}</h2>
             <label class="field"><span class="field-label">{t::LOGIN}</span>
-                <input name="login" bind:value=login disabled=!creating autocomplete="off" /></label>
-            <label class="field"><span class="field-label">{t::FULL_NAME}</span><input name="full_name" bind:value=full_name /></label>
+                <input name="login" bind:value=login disabled=!creating autocomplete="off" aria-invalid=at_fault(error, "login") /><FieldError error=error param="login" /></label>
+            <label class="field"><span class="field-label">{t::FULL_NAME}</span><input name="full_name" bind:value=full_name aria-invalid=at_fault(error, "full_name") /><FieldError error=error param="full_name" /></label>
             {creating.then(|| view! {
-                <label class="field"><span class="field-label">{t::EMAIL}</span><input name="email" type="email" bind:value=email /></label>
-                <label class="field"><span class="field-label">{t::PHONE}</span><input name="phone" type="tel" bind:value=phone /></label>
+                <label class="field"><span class="field-label">{t::EMAIL}</span><input name="email" type="email" bind:value=email aria-invalid=at_fault(error, "email") /><FieldError error=error param="email" /></label>
+                <label class="field"><span class="field-label">{t::PHONE}</span><input name="phone" type="tel" bind:value=phone aria-invalid=at_fault(error, "phone") /><FieldError error=error param="phone" /></label>
                 <label class="field"><span class="field-label">{t::PASSWORD}</span>
-                    <input name="password" type="password" autocomplete="new-password" bind:value=password /></label>
+                    <input name="password" type="password" autocomplete="new-password" bind:value=password aria-invalid=at_fault(error, "password") /><FieldError error=error param="password" /></label>
             })}
             <label class="field"><span class="field-label">{t::ROLE}</span>
                 <select name="role" prop:value=move || role.get().as_str() on:change=move |ev| {
@@ -239,6 +239,7 @@ fn UserForm(
                 <select name="time_zone" prop:value=move || zone.get() on:change=move |ev| zone.set(event_target_value(&ev))>
                     {ZONES.iter().map(|z| view! { <option value=*z>{*z}</option> }).collect_view()}
                 </select>
+                <FieldError error=error param="time_zone" />
             </label>
             <fieldset class="field">
                 <legend class="field-label">{t::USER_ORGANIZATIONS}</legend>
@@ -251,12 +252,13 @@ fn UserForm(
                         </label>
                     }
                 }).collect_view()}
+                <FieldError error=error param="organization_ids" />
             </fieldset>
             <label class="check"><input type="checkbox" name="can_refund" bind:checked=can_refund />{t::REFUNDS_RIGHT}</label>
             {(!creating).then(|| view! {
                 <label class="check"><input type="checkbox" name="active" bind:checked=active />{t::ACTIVE}</label>
             })}
-            <FormError error=error />
+            <FormError error=error fields=&["login", "full_name", "email", "phone", "password", "time_zone", "organization_ids"] />
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || pending.get()>{if creating { t::CREATE } else { t::SAVE }}</button>
                 <button type="button" class="button ghost" on:click=move |_| cancel.run(())>{common::CANCEL}</button>
