@@ -8,6 +8,9 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_role";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app_role";
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM :"app_role";
+-- The ledger and the statements are append-only (their triggers say so too).
+REVOKE UPDATE, DELETE, TRUNCATE ON ledger_postings, ledger_entries, statements FROM :"app_role";
+REVOKE UPDATE, DELETE, TRUNCATE ON ledger_accounts FROM :"app_role";
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _sqlx_migrations FROM :"app_role";
 -- Two-factor sign-in: the enrollment and the challenges are read and written as rows. A recovery
 -- code row is only ever marked used: UPDATE reaches used_at alone, so its hash and its user cannot

@@ -1,4 +1,5 @@
-//! The server binary's commands: `serve`, `migrate`, `create-admin`, `seed-demo`.
+//! The server binary's commands: `serve`, `migrate`, `create-admin`, `seed-demo`, `generate`,
+//! `ledger verify`, `sandbox-bank`.
 
 use std::io::BufRead;
 
@@ -55,6 +56,11 @@ pub enum Command {
         #[arg(long)]
         no_history: bool,
     },
+    /// The double-entry ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Run the sandbox bank: its own HTTP API over its own database (see `sandbox_bank`).
     SandboxBank {
         #[arg(long, default_value = "127.0.0.1")]
@@ -71,6 +77,13 @@ pub enum Command {
         #[arg(long)]
         exit_with_stdin: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Recompute every posting, balance and statement from the operations and compare; exits
+    /// non-zero on any difference.
+    Verify,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -118,6 +131,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             generate(&settings, operations, organizations, years, seed, !no_history).await?;
         }
         Command::SandboxBank { .. } => anyhow::bail!("the sandbox bank is started above"),
+        Command::Ledger { command: LedgerCommand::Verify } => {
+            let pool = db::pool(&settings.database)?;
+            let report = crate::ledger::verify::run(&pool).await?;
+            print!("{}", report.render());
+            if !report.ok() {
+                anyhow::bail!("the ledger does not match the operations");
+            }
+        }
         Command::SeedDemo => {
             if settings.environment == crate::configuration::RunMode::Production {
                 anyhow::bail!("seed-demo refuses to run in production: it creates users with known passwords");

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod generator;
 pub mod keys;
+pub mod ledger;
 pub mod operations;
 pub mod payer;
 pub mod payment_api;

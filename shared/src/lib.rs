@@ -11,4 +11,4 @@ pub mod timefmt;
 
 pub use enums::{OperationStatus, OperationType, OrganizationStatus, Role, TerminalType};
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, ErrorType};
-pub use money::{Amount, AmountError, Percent, round_half_up};
+pub use money::{Amount, AmountError, Percent, SignedAmount, round_half_up};

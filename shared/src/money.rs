@@ -203,6 +203,103 @@ impl<'de> Deserialize<'de> for Percent {
     }
 }
 
+/// A signed amount with two fraction digits: a ledger's entries and balances, where money
+/// leaving a balance is negative (`"-40.00"`). Payment amounts are never signed: they are
+/// [`Amount`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "server", derive(sqlx::Type), sqlx(transparent))]
+pub struct SignedAmount(Decimal);
+
+impl SignedAmount {
+    pub const ZERO: SignedAmount = SignedAmount(Decimal::ZERO);
+
+    /// Wraps a decimal with at most two fraction digits (e.g. a `numeric(18,2)` sum).
+    pub fn from_decimal(d: Decimal) -> Result<Self, AmountError> {
+        if d.normalize().scale() > SCALE {
+            return Err(AmountError::TooPrecise);
+        }
+        Ok(SignedAmount(rescale(d)))
+    }
+
+    /// Parses `"-40.00"` or `"40.00"`.
+    pub fn parse(s: &str) -> Result<Self, AmountError> {
+        match s.strip_prefix('-') {
+            Some(rest) => Ok(-SignedAmount::from(Amount::parse(rest)?)),
+            None => Amount::parse(s).map(SignedAmount::from),
+        }
+    }
+
+    pub fn as_decimal(&self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// The size of the amount, whatever its sign.
+    pub fn abs(&self) -> Amount {
+        Amount(rescale(self.0.abs()))
+    }
+}
+
+impl From<Amount> for SignedAmount {
+    fn from(a: Amount) -> Self {
+        SignedAmount(a.0)
+    }
+}
+
+impl std::ops::Neg for SignedAmount {
+    type Output = SignedAmount;
+    fn neg(self) -> SignedAmount {
+        // No negative zero: "-0.00" would read oddly and compare oddly in text.
+        if self.0.is_zero() { SignedAmount(rescale(Decimal::ZERO)) } else { SignedAmount(rescale(-self.0)) }
+    }
+}
+
+impl std::ops::Add for SignedAmount {
+    type Output = SignedAmount;
+    fn add(self, other: SignedAmount) -> SignedAmount {
+        SignedAmount(rescale(self.0 + other.0))
+    }
+}
+
+impl std::ops::Sub for SignedAmount {
+    type Output = SignedAmount;
+    fn sub(self, other: SignedAmount) -> SignedAmount {
+        self + -other
+    }
+}
+
+impl std::iter::Sum for SignedAmount {
+    fn sum<I: Iterator<Item = SignedAmount>>(iter: I) -> SignedAmount {
+        iter.fold(SignedAmount::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for SignedAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_zero() { f.write_str("0.00") } else { write!(f, "{:.2}", self.0) }
+    }
+}
+
+impl Serialize for SignedAmount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SignedAmount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SignedAmount::parse(&s).map_err(de::Error::custom)
+    }
+}
+
 #[cfg(feature = "server")]
 mod schema {
     use utoipa::openapi::RefOr;
@@ -234,11 +331,34 @@ mod schema {
         }
     }
     impl utoipa::ToSchema for super::Percent {}
+
+    impl utoipa::PartialSchema for super::SignedAmount {
+        fn schema() -> RefOr<Schema> {
+            decimal_string(
+                r"^-?\d{1,16}(\.\d{1,2})?$",
+                "-40.00",
+                "A signed amount as a decimal string with 2 fraction digits: money leaving a balance is negative.",
+            )
+        }
+    }
+    impl utoipa::ToSchema for super::SignedAmount {}
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_amounts_read_and_print_with_their_sign_and_no_negative_zero() {
+        let a = |s: &str| SignedAmount::parse(s).expect(s);
+        assert_eq!(a("-40").to_string(), "-40.00");
+        assert_eq!((a("55.00") - a("100.00")).to_string(), "-45.00");
+        assert_eq!((-a("0.00")).to_string(), "0.00");
+        assert_eq!((a("-1.50") + a("1.5")).to_string(), "0.00");
+        assert_eq!(a("-12.30").abs().to_string(), "12.30");
+        assert_eq!(serde_json::to_string(&a("-1545")).expect("json"), "\"-1545.00\"");
+        assert!(SignedAmount::parse("--1").is_err() && SignedAmount::parse("-1.001").is_err());
+    }
 
     #[test]
     fn parses_contract_amounts() {

@@ -7,6 +7,7 @@ pub(crate) mod exports;
 pub(crate) mod organizations;
 mod params;
 pub(crate) mod reports;
+pub(crate) mod settlements;
 pub(crate) mod transactions;
 pub(crate) mod two_factor;
 
@@ -29,6 +30,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/organizations/{id}/webhook-test", web::post().to(organizations::webhook_test))
         .route("/organizations/{id}/events", web::get().to(organizations::events))
         .route("/organizations/{id}/api-keys", web::get().to(organizations::api_keys))
+        .route("/organizations/{id}/balance", web::get().to(settlements::balance))
+        .route("/organizations/{id}/statements", web::get().to(settlements::list))
+        .route("/organizations/{id}/statements/{day}.xlsx", web::get().to(settlements::xlsx))
         .route("/reports/analytics", web::get().to(reports::analytics))
         .route("/reports/transactions.xlsx", web::get().to(reports::transactions_xlsx))
         .route("/transactions", web::get().to(transactions::list))

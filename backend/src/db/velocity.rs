@@ -3,7 +3,7 @@
 use shared::Amount;
 use shared::ids::OrganizationId;
 use sqlx::{PgExecutor, Postgres, Transaction};
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime};
 
 /// An organization's caps (the configured defaults when staff set none).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
@@ -14,10 +14,7 @@ pub struct Limits {
     pub refund_amount_per_day: Amount,
 }
 
-/// The day in Moscow time (UTC+3 all year) that `now` falls on.
-pub fn moscow_day(now: OffsetDateTime) -> Date {
-    now.to_offset(UtcOffset::from_hms(3, 0, 0).unwrap_or(UtcOffset::UTC)).date()
-}
+pub use crate::domain::clock::moscow_day;
 
 pub async fn get(db: impl PgExecutor<'_>, org: OrganizationId) -> sqlx::Result<Option<Limits>> {
     sqlx::query_as(

@@ -24,6 +24,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 mod admin;
+mod balance;
 mod cabinet;
 mod card_tokens;
 #[cfg(test)]
@@ -64,6 +65,9 @@ const CACHE_FOR: Duration = Duration::minutes(5);
         card_tokens::card_tokens_get,
         card_tokens::card_tokens_revoke,
         events::events_list,
+        balance::balance_get,
+        balance::balance_transactions_list,
+        balance::balance_transactions_get,
         cabinet::auth_login,
         cabinet::auth_login_totp,
         cabinet::organizations_list,
@@ -115,6 +119,13 @@ const SECTIONS: &[Section] = &[
         },
     },
     Section {
+        name: Tr { en: "Balance", ru: "Баланс" },
+        description: Tr {
+            en: "What ClickPay owes the organization, and every money effect on it",
+            ru: "Сколько ClickPay должен организации, и все движения по балансу",
+        },
+    },
+    Section {
         name: Tr { en: "Cabinet", ru: "Кабинет" },
         description: Tr {
             en: "Cabinet endpoints that operators script",
@@ -135,7 +146,7 @@ const CATALOG: Catalog<'static> = Catalog {
     title: Tr { en: "ClickPay payment API", ru: "ClickPay: платёжный API" },
     intro: Tr { en: include_str!("intro.md"), ru: include_str!("intro.ru.md") },
     sections: SECTIONS,
-    ops: &[payments::OPS, refunds::OPS, payouts::OPS, card_tokens::OPS, events::OPS, cabinet::OPS, admin::OPS],
+    ops: &[payments::OPS, refunds::OPS, payouts::OPS, card_tokens::OPS, events::OPS, balance::OPS, cabinet::OPS, admin::OPS],
     terms: &[
         responses::TERMS,
         params::TERMS,
@@ -144,6 +155,7 @@ const CATALOG: Catalog<'static> = Catalog {
         payouts::TERMS,
         card_tokens::TERMS,
         events::TERMS,
+        balance::TERMS,
         cabinet::TERMS,
         admin::TERMS,
     ],

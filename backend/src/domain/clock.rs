@@ -2,7 +2,24 @@
 
 use std::sync::Mutex;
 
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime, UtcOffset};
+
+/// Moscow time: UTC+3 all year (no daylight saving since 2014). Daily caps, balances'
+/// availability and settlement statements count days in it.
+pub const MOSCOW: UtcOffset = match UtcOffset::from_hms(3, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// The day in Moscow time that `t` falls on.
+pub fn moscow_day(t: OffsetDateTime) -> Date {
+    t.to_offset(MOSCOW).date()
+}
+
+/// When a Moscow day starts, as an instant.
+pub fn moscow_midnight(day: Date) -> OffsetDateTime {
+    day.midnight().assume_offset(MOSCOW)
+}
 
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> OffsetDateTime;

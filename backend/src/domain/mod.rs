@@ -3,6 +3,7 @@
 pub mod card;
 pub mod clock;
 pub mod fees;
+pub mod ledger;
 pub mod metadata;
 pub mod status;
 pub mod validation;

@@ -94,6 +94,9 @@ pub async fn move_to(
 ) -> anyhow::Result<OperationRow> {
     let now = state.clock.now();
     let mut updated = operations::transition(tx, row, to, change, now).await?;
+    // The money effect of the move, posted in its transaction (a charge, a capture, a refund
+    // or a payout that succeeds).
+    crate::ledger::post_operation(tx, row.status, &updated, now).await?;
     if let Some(saved) = updated.card_token_id.filter(|_| !updated.recurring && updated.kind != T::Refund) {
         // The card this payment saved becomes a token once the bank approves the payment (it
         // succeeds, or its amount is held); if it fails, the card goes, and no other token is

@@ -41,6 +41,16 @@ pub fn time_param(value: &str, param: &str) -> Result<OffsetDateTime, ApiError> 
         .map_err(|_| invalid(param, "must be an RFC 3339 time such as 2024-11-25T17:33:00Z"))
 }
 
+/// `limit`: 1-100, 20 when not given.
+pub fn limit_param(value: Option<&str>) -> Result<i64, ApiError> {
+    match value {
+        None => Ok(20),
+        Some(l) => {
+            l.parse::<i64>().ok().filter(|l| (1..=100).contains(l)).ok_or_else(|| invalid("limit", "limit must be 1-100"))
+        }
+    }
+}
+
 /// A validated page request.
 pub struct Page {
     pub limit: i64,
@@ -56,14 +66,7 @@ pub async fn page(
     kinds: &[OperationType],
     q: &ListQuery,
 ) -> Result<Page, ApiError> {
-    let limit = match &q.limit {
-        None => 20,
-        Some(l) => l
-            .parse::<i64>()
-            .ok()
-            .filter(|l| (1..=100).contains(l))
-            .ok_or_else(|| invalid("limit", "limit must be 1-100"))?,
-    };
+    let limit = limit_param(q.limit.as_deref())?;
     let status = q
         .status
         .as_deref()

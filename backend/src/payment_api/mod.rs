@@ -1,6 +1,7 @@
 //! The public payment API, `/api/v1`, authenticated by API keys (api-contract.md). Every request
 //! has passed `auth::merchant::require_api_key` before it reaches a handler here.
 
+pub(crate) mod balance;
 mod body;
 pub(crate) mod card_tokens;
 pub(crate) mod events;
@@ -29,7 +30,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/payouts/{id}", web::get().to(payouts::get))
         .route("/card-tokens/{token}", web::get().to(card_tokens::get))
         .route("/card-tokens/{token}", web::delete().to(card_tokens::revoke))
-        .route("/events", web::get().to(events::list));
+        .route("/events", web::get().to(events::list))
+        .route("/balance", web::get().to(balance::get))
+        .route("/balance-transactions", web::get().to(balance::list))
+        .route("/balance-transactions/{id}", web::get().to(balance::get_transaction));
 }
 
 /// The sequence every creating (or state-changing) endpoint follows: the `Idempotency-Key`, the body (64 KiB,

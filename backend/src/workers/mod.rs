@@ -1,7 +1,7 @@
 //! The background work of a server process. Settlement, payer-step expiries, hold expiries,
-//! webhook delivery,
-//! report compaction and purges each run as their own task on their own interval, so a slow
-//! merchant endpoint never holds up settlement, and each bounds its own concurrency. All of them
+//! webhook delivery, report compaction, daily statements, exports and purges each run as their
+//! own task on their own interval, so a slow merchant endpoint never holds up settlement, and
+//! each bounds its own concurrency. All of them
 //! claim rows with `FOR UPDATE SKIP LOCKED` or a lease, so nodes run side by side.
 
 pub mod compaction;
@@ -30,6 +30,9 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
         spawn("delivery", &state, &stop, poll, |s| async move { delivery::pass(&s).await }),
         spawn("compaction", &state, &stop, poll * 5, |s| async move { compaction::pass(&s).await }),
         spawn("exports", &state, &stop, poll * 2, |s| async move { crate::reports::exports::pass(&s).await }),
+        spawn("statements", &state, &stop, Duration::from_secs(60), |s| async move {
+            crate::ledger::statements::pass(&s).await
+        }),
         spawn("purge", &state, &stop, Duration::from_secs(60), |s| async move {
             purge::purge_idempotency(&s).await.map(|_| false)
         }),

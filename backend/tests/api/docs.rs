@@ -17,6 +17,8 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("/api/v1/payouts/{id}", &["get"]),
     ("/api/v1/card-tokens/{token}", &["get", "delete"]),
     ("/api/v1/events", &["get"]),
+    ("/api/v1/balance", &["get"]),
+    ("/api/v1/balance-transactions", &["get"]),
     ("/cabinet/api/v1/auth/login", &["post"]),
     ("/cabinet/api/v1/auth/login/totp", &["post"]),
     ("/cabinet/api/v1/organizations", &["get"]),

@@ -14,6 +14,7 @@ mod health;
 mod helpers;
 mod idempotency;
 mod integration;
+mod ledger;
 mod lists;
 mod organizations;
 pub mod payer;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod analytics;
+pub mod balance;
 pub mod auth;
 pub mod events;
 pub mod organizations;

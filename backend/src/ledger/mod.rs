@@ -1,0 +1,237 @@
+//! The double-entry ledger in PostgreSQL: postings of balanced entries, written in the
+//! transaction that moves an operation to its success ([`post_operation`], called by
+//! [`crate::operations::move_to`]); balances and balance transactions for the API; daily
+//! statements ([`statements`]); and [`verify`], which recomputes it all from the operations.
+//! The rules are [`crate::domain::ledger`]; the database checks each posting sums to zero at
+//! commit and keeps the entries append-only (migration 20261202000030).
+
+pub mod statements;
+pub mod verify;
+pub mod xlsx;
+
+use shared::dto::balance::{BalanceTransaction, BalanceTransactionType};
+use shared::ids::OrganizationId;
+use shared::{Amount, OperationStatus, SignedAmount};
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::db::operations::OperationRow;
+use crate::domain::clock::{moscow_day, moscow_midnight};
+use crate::domain::ledger::{self as rules, Account, Posted};
+use crate::reports::analytics::executed;
+
+/// The kind of a posting as stored.
+fn posting_kind(kind: BalanceTransactionType) -> &'static str {
+    kind.as_str()
+}
+
+/// Writes a posting and its entries. The entries of one organization's accounts carry it; the
+/// gateway's own accounts none.
+pub async fn write(
+    db: &mut PgConnection,
+    org: OrganizationId,
+    kind: &str,
+    operation: Option<Uuid>,
+    posted: (SignedAmount, Amount, SignedAmount),
+    at: OffsetDateTime,
+    available_on: Date,
+    legs: &[(Account, SignedAmount)],
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    let (amount, fee, net) = posted;
+    sqlx::query(
+        "INSERT INTO ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at, available_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(org)
+    .bind(operation)
+    .bind(amount)
+    .bind(fee)
+    .bind(net)
+    .bind(at)
+    .bind(available_on)
+    .execute(&mut *db)
+    .await?;
+    let owners: Vec<Option<Uuid>> = legs.iter().map(|(a, _)| (!a.is_gateway()).then_some(org.0)).collect();
+    let accounts: Vec<&str> = legs.iter().map(|(a, _)| a.as_str()).collect();
+    let amounts: Vec<rust_decimal::Decimal> = legs.iter().map(|(_, v)| v.as_decimal()).collect();
+    sqlx::query(
+        "INSERT INTO ledger_entries (posting_id, organization_id, account, amount)
+         SELECT $1, o, a, v FROM unnest($2::uuid[], $3::text[], $4::numeric[]) AS l (o, a, v)",
+    )
+    .bind(id)
+    .bind(owners)
+    .bind(accounts)
+    .bind(amounts)
+    .execute(&mut *db)
+    .await?;
+    Ok(id)
+}
+
+/// Posts what an operation's move from `from` to its current status puts on the balance: a
+/// payment when it is first charged (or captured), a refund or a payout when it succeeds.
+/// Any other move posts nothing. In the transaction of the move, so both or neither commit.
+pub async fn post_operation(
+    db: &mut PgConnection,
+    from: OperationStatus,
+    op: &OperationRow,
+    at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let Some(posted) = posting_of(from, op, at) else { return Ok(()) };
+    write(
+        db,
+        op.organization_id,
+        posting_kind(posted.kind),
+        Some(op.id.0),
+        (posted.amount, posted.fee, posted.net),
+        at,
+        posted.available_on,
+        &rules::legs(&posted),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The balance transaction of a move, if it makes one.
+pub fn posting_of(from: OperationStatus, op: &OperationRow, at: OffsetDateTime) -> Option<Posted> {
+    let now_executed = executed(op.status) && !executed(from);
+    if !now_executed {
+        return None;
+    }
+    let amount = if op.kind.is_payment() { op.captured()? } else { op.amount };
+    Some(rules::balance_transaction(op.kind, amount, op.fee, at))
+}
+
+/// The organization's balance now: `(available, pending)`. The total is the last statement's
+/// closing balance plus the net posted since its day ended (or the sum of all net before any
+/// statement); pending is the net of payments whose day has not come.
+pub async fn balance(
+    db: &mut PgConnection,
+    org: OrganizationId,
+    now: OffsetDateTime,
+) -> sqlx::Result<(SignedAmount, SignedAmount)> {
+    let last: Option<(Date, SignedAmount)> = sqlx::query_as(
+        "SELECT day, closing_balance FROM statements WHERE organization_id = $1 ORDER BY day DESC LIMIT 1",
+    )
+    .bind(org)
+    .fetch_optional(&mut *db)
+    .await?;
+    let (base, since) = match last {
+        Some((day, closing)) => (closing, Some(moscow_midnight(day.next_day().unwrap_or(day)))),
+        None => (SignedAmount::ZERO, None),
+    };
+    let (after, pending): (SignedAmount, SignedAmount) = sqlx::query_as(
+        "SELECT (SELECT coalesce(sum(net), 0) FROM ledger_postings
+                  WHERE organization_id = $1 AND operation_id IS NOT NULL AND ($2::timestamptz IS NULL OR created_at >= $2)),
+                (SELECT coalesce(sum(net), 0) FROM ledger_postings
+                  WHERE organization_id = $1 AND kind = 'payment' AND available_on > $3)",
+    )
+    .bind(org)
+    .bind(since)
+    .bind(moscow_day(now))
+    .fetch_one(&mut *db)
+    .await?;
+    Ok(rules::split(base + after, pending))
+}
+
+/// A balance transaction as the API shows it.
+#[derive(sqlx::FromRow)]
+pub struct Row {
+    pub id: Uuid,
+    pub kind: String,
+    pub operation_id: Uuid,
+    pub amount: SignedAmount,
+    pub fee: Amount,
+    pub net: SignedAmount,
+    pub created_at: OffsetDateTime,
+    pub available_on: Date,
+}
+
+impl Row {
+    pub fn object(&self) -> BalanceTransaction {
+        BalanceTransaction {
+            id: self.id.to_string(),
+            object: "balance_transaction".to_owned(),
+            kind: BalanceTransactionType::parse(&self.kind).unwrap_or(BalanceTransactionType::Payment),
+            amount: self.amount,
+            fee: self.fee,
+            net: self.net,
+            currency: "RUB".to_owned(),
+            source: self.operation_id.to_string(),
+            created_at: self.created_at,
+            available_on: self.available_on,
+        }
+    }
+}
+
+const ROW: &str = "SELECT id, kind, operation_id, amount, fee, net, created_at, available_on FROM ledger_postings";
+
+/// One of the organization's balance transactions.
+pub async fn get(db: impl PgExecutor<'_>, org: OrganizationId, id: Uuid) -> sqlx::Result<Option<Row>> {
+    sqlx::query_as(&format!("{ROW} WHERE id = $1 AND organization_id = $2 AND operation_id IS NOT NULL"))
+        .bind(id)
+        .bind(org)
+        .fetch_optional(db)
+        .await
+}
+
+/// Filters of the list.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub kind: Option<BalanceTransactionType>,
+    pub created_gte: Option<OffsetDateTime>,
+    pub created_lt: Option<OffsetDateTime>,
+}
+
+/// Where a page starts, as the operations' lists: after a transaction (older) or before one.
+#[derive(Debug, Clone, Copy)]
+pub enum Cursor {
+    After(OffsetDateTime, Uuid),
+    Before(OffsetDateTime, Uuid),
+}
+
+/// Newest first, `limit` from the cursor; `has_more` when another page exists that way.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    org: OrganizationId,
+    filter: &Filter,
+    cursor: Option<Cursor>,
+    limit: i64,
+) -> sqlx::Result<(Vec<Row>, bool)> {
+    let (before, after) = match cursor {
+        Some(Cursor::After(t, id)) => (Some((t, id)), None),
+        Some(Cursor::Before(t, id)) => (None, Some((t, id))),
+        None => (None, None),
+    };
+    let backwards = after.is_some();
+    let mut rows: Vec<Row> = sqlx::query_as(&format!(
+        "{ROW} WHERE organization_id = $1 AND operation_id IS NOT NULL
+            AND ($2::text IS NULL OR kind = $2)
+            AND ($3::timestamptz IS NULL OR created_at >= $3)
+            AND ($4::timestamptz IS NULL OR created_at < $4)
+            AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6))
+            AND ($7::timestamptz IS NULL OR (created_at, id) > ($7, $8))
+          ORDER BY created_at {dir}, id {dir} LIMIT $9",
+        dir = if backwards { "ASC" } else { "DESC" }
+    ))
+    .bind(org)
+    .bind(filter.kind.map(|k| k.as_str()))
+    .bind(filter.created_gte)
+    .bind(filter.created_lt)
+    .bind(before.map(|b| b.0))
+    .bind(before.map(|b| b.1))
+    .bind(after.map(|a| a.0))
+    .bind(after.map(|a| a.1))
+    .bind(limit + 1)
+    .fetch_all(db)
+    .await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    Ok((rows, has_more))
+}
