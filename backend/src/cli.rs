@@ -182,14 +182,15 @@ async fn generate(
     let stats = crate::generator::generate(&pool, &orgs, operations, from, now, seed, history).await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "generated {} payments and {} refunds ({} history rows) over {} organizations in {secs:.1} s ({:.0} operations/s)",
+        "generated {} payments and {} refunds ({} history rows, {} ledger postings) over {} organizations in {secs:.1} s ({:.0} operations/s)",
         stats.payments,
         stats.refunds,
         stats.history_rows,
+        stats.postings,
         orgs.len(),
         (stats.payments + stats.refunds) as f64 / secs.max(0.001)
     );
-    sqlx::query("ANALYZE operations").execute(&pool).await?;
+    sqlx::query("ANALYZE operations, ledger_postings, ledger_entries").execute(&pool).await?;
     Ok(())
 }
 

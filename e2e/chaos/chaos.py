@@ -696,6 +696,14 @@ class Checks:
             if ev_id not in received:
                 self.fail("every event delivered", f"{etype} {ev_id} of {op_id} ({status}) never reached the receiver")
 
+        # 6. The ledger: every success posted exactly once with balanced entries, every balance and
+        # statement equal to what the operations say (`clickpay ledger verify`, which recomputes it).
+        verified = subprocess.run([self.suite.args.bin, "ledger", "verify"], env=self.suite.nodes[0].env,
+                                  capture_output=True, text=True)
+        if verified.returncode != 0:
+            failed = [line.strip() for line in verified.stdout.splitlines() if "FAILED" in line or line.startswith("      ")]
+            self.fail("ledger verify", " | ".join(failed[:4]) or verified.stderr.strip()[-400:])
+
         counts = defaultdict(int)
         for op in ops.values():
             counts[f"{op['type']} {op['status']}"] += 1
@@ -717,7 +725,8 @@ class Checks:
 
 
 CHECKS = ["final state", "every key answered", "one operation per key", "same answer per key",
-          "register ↔ operations", "refunds within payments", "every final state announced", "every event delivered"]
+          "register ↔ operations", "refunds within payments", "every final state announced", "every event delivered",
+          "ledger verify"]
 
 
 def print_report(r: dict) -> None:

@@ -12,7 +12,7 @@ async function pages(request: import('@playwright/test').APIRequestContext): Pro
   const payment = payments.data[0].id;
   return [
     '/transactions', `/transactions/${payment}`, '/organizations', `/organizations/${org}`,
-    `/organizations/${org}/integration`, '/reports', '/security', '/admin/organizations',
+    `/organizations/${org}/integration`, '/reports', '/settlements', '/security', '/admin/organizations',
     `/admin/organizations/${org}`, '/admin/users', '/admin/audit',
   ];
 }

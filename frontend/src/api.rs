@@ -13,6 +13,7 @@ use shared::dto::auth::{
     TwoFactorConfirmRequest, TwoFactorDisableRequest, TwoFactorPasswordRequest, TwoFactorSetup, TwoFactorStatus,
     UserView,
 };
+use shared::dto::balance::{BalanceView, StatementList, StatementView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
 use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, ExportView, TransactionDetail, TransactionPage};
@@ -188,6 +189,21 @@ pub async fn organizations() -> Result<Vec<OrganizationSummary>, ApiError> {
 
 pub async fn organization(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
     send(get(&format!("/organizations/{id}"))).await
+}
+
+/// The «Баланс» card: available, pending and the last statement's day.
+pub async fn balance(id: OrganizationId) -> Result<BalanceView, ApiError> {
+    send(get(&format!("/organizations/{id}/balance"))).await
+}
+
+/// The organization's daily statements of `from`..=`to` (`YYYY-MM-DD`), oldest first.
+pub async fn statements(id: OrganizationId, from: &str, to: &str) -> Result<Vec<StatementView>, ApiError> {
+    send::<StatementList>(get(&format!("/organizations/{id}/statements?from={from}&to={to}"))).await.map(|l| l.data)
+}
+
+/// Where a day's statement downloads from (the session cookie authenticates it).
+pub fn statement_url(id: OrganizationId, day: &time::Date) -> String {
+    format!("{BASE}/organizations/{id}/statements/{day}.xlsx")
 }
 
 /// «Отправить тестовое уведомление»: the id of the `test.webhook` event on its way.

@@ -7,7 +7,8 @@ use leptos_router::path;
 
 use crate::api;
 use crate::pages::{
-    admin, integration, login, not_found, organizations, password, reports, security, shell, transaction, transactions,
+    admin, integration, login, not_found, organizations, password, reports, security, settlements, shell, transaction,
+    transactions,
 };
 use crate::session::Session;
 
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organizations/:id") view=organizations::OrganizationPage />
                     <Route path=path!("organizations/:id/integration") view=integration::IntegrationPage />
                     <Route path=path!("reports") view=reports::ReportsPage />
+                    <Route path=path!("settlements") view=settlements::SettlementsPage />
                     <Route path=path!("password") view=password::PasswordPage />
                     <Route path=path!("security") view=security::SecurityPage />
                     <Route path=path!("admin/organizations") view=admin::organizations::AdminOrganizationsPage />

@@ -8,6 +8,12 @@ pub fn money(a: &Amount) -> String {
     shared::format::money_ru(a)
 }
 
+/// `−5 545,00 ₽`: a balance, which may be negative.
+pub fn signed_money(a: &shared::SignedAmount) -> String {
+    let shown = money(&a.abs());
+    if a.is_negative() { format!("\u{2212}{shown}") } else { shown }
+}
+
 /// `0.45%`, as the manual prints tariffs.
 pub fn percent(p: &Percent) -> String {
     format!("{p}%")

@@ -53,6 +53,7 @@ pub mod menu {
     pub const LOGOUT: &str = "Выход";
     pub const ADMIN_BADGE: &str = "Администратор";
     pub const DOCS: &str = "Документация API";
+    pub const SETTLEMENTS: &str = "Взаиморасчёты";
     pub const COLLAPSE: &str = "Свернуть меню";
     pub const EXPAND: &str = "Развернуть меню";
 }
@@ -437,4 +438,33 @@ pub mod security {
     pub const DISABLE_CONFIRM: &str = "Отключить двухфакторный вход?";
     pub const REQUIRED_CANNOT_DISABLE: &str = "Для вашей роли двухфакторный вход обязателен и не отключается.";
     pub const CODES_WARNING: &str = "Резервные коды показываются один раз. Сохраните их в надёжном месте: каждый код позволяет войти один раз без телефона.";
+}
+
+pub mod settlements {
+    pub const TITLE: &str = "Взаиморасчёты";
+    pub const NOTE: &str = "Выписка за день (реестр и акт сверки) формируется после окончания дня по московскому времени и больше не меняется.";
+    pub const ORGANIZATION: &str = "Организация";
+    pub const FROM: &str = "С";
+    pub const TO: &str = "По";
+    pub const DAY: &str = "День";
+    pub const OPENING: &str = "Входящий остаток";
+    pub const PAYMENTS: &str = "Платежи";
+    pub const REFUNDS: &str = "Возвраты";
+    pub const FEES: &str = "Комиссии";
+    pub const PAYOUTS: &str = "Выплаты";
+    pub const CLOSING: &str = "Исходящий остаток";
+    pub const OPERATIONS: &str = "Операций";
+    pub const FILE: &str = "Файл";
+    pub const DOWNLOAD: &str = "xlsx";
+    pub const DOWNLOAD_LABEL: &str = "Скачать выписку за";
+    pub const TOTAL: &str = "Итого за период";
+    pub const EMPTY: &str = "За выбранный период выписок нет: выписка за день появляется после его окончания.";
+    pub const NO_ORGANIZATIONS: &str = "За вашей учетной записью не закреплено ни одной организации.";
+    pub const BALANCE: &str = "Баланс";
+    pub const AVAILABLE: &str = "Доступно";
+    pub const PENDING: &str = "Ожидает зачисления";
+    pub const PENDING_HINT: &str = "Платежи становятся доступны на следующий день по московскому времени.";
+    pub const LAST_STATEMENT: &str = "Последняя выписка";
+    pub const NO_STATEMENT: &str = "ещё не сформирована";
+    pub const ALL_STATEMENTS: &str = "Все выписки";
 }

@@ -34,8 +34,15 @@ pub async fn balance(
     let mut db = state.db.acquire().await?;
     let (available, pending) = ledger::balance(&mut db, org, state.clock.now()).await?;
     let last_statement: Option<time::Date> =
-        sqlx::query_scalar("SELECT max(day) FROM statements WHERE organization_id = $1").bind(org).fetch_one(&mut *db).await?;
-    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(BalanceView { available, pending, last_statement }))
+        sqlx::query_scalar("SELECT max(day) FROM statements WHERE organization_id = $1")
+            .bind(org)
+            .fetch_one(&mut *db)
+            .await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(BalanceView {
+        available,
+        pending,
+        last_statement,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,18 +84,16 @@ pub async fn xlsx(
     in_scope(&state, &s, org).await?;
     let day = date(&day, "day").map_err(|_| ApiError::not_found())?;
     let statement = statements::get(&state.db, org, day).await?.ok_or_else(ApiError::not_found)?;
-    let (name, inn): (String, String) = sqlx::query_as("SELECT name, inn FROM organizations WHERE id = $1")
-        .bind(org)
-        .fetch_one(&state.db)
-        .await?;
+    let (name, inn): (String, String) =
+        sqlx::query_as("SELECT name, inn FROM organizations WHERE id = $1").bind(org).fetch_one(&state.db).await?;
     let rows = statements::day_rows(&state.db, org, day).await?;
     let file_name = ledger::xlsx::file_name(&inn, day);
     let bytes = tokio::task::spawn_blocking(move || ledger::xlsx::write(&name, &inn, &statement, &rows))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(anyhow::Error::from)?;
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        .map_err(anyhow::Error::from)?;
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")).map_err(anyhow::Error::from)?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         .insert_header((CONTENT_DISPOSITION, disposition))

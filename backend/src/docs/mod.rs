@@ -146,7 +146,16 @@ const CATALOG: Catalog<'static> = Catalog {
     title: Tr { en: "ClickPay payment API", ru: "ClickPay: платёжный API" },
     intro: Tr { en: include_str!("intro.md"), ru: include_str!("intro.ru.md") },
     sections: SECTIONS,
-    ops: &[payments::OPS, refunds::OPS, payouts::OPS, card_tokens::OPS, events::OPS, balance::OPS, cabinet::OPS, admin::OPS],
+    ops: &[
+        payments::OPS,
+        refunds::OPS,
+        payouts::OPS,
+        card_tokens::OPS,
+        events::OPS,
+        balance::OPS,
+        cabinet::OPS,
+        admin::OPS,
+    ],
     terms: &[
         responses::TERMS,
         params::TERMS,

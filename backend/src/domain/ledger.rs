@@ -145,7 +145,11 @@ mod tests {
         assert_eq!((o.amount, o.fee, o.net), (s("-1500.00"), amount(4_500), s("-1545.00")));
         assert_eq!(
             legs(&o),
-            vec![(Account::Available, s("-1545.00")), (Account::Fees, s("45.00")), (Account::BankClearing, s("1500.00"))]
+            vec![
+                (Account::Available, s("-1545.00")),
+                (Account::Fees, s("45.00")),
+                (Account::BankClearing, s("1500.00"))
+            ]
         );
     }
 
@@ -160,22 +164,40 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Step {
         /// A payment succeeds (one-stage) or is held (two-stage).
-        Pay { kopecks: u64, fee: u64, two_stage: bool },
+        Pay {
+            kopecks: u64,
+            fee: u64,
+            two_stage: bool,
+        },
         /// The hold of payment `n` (modulo) is captured: all or a part (per mille).
-        Capture { n: usize, part: u16 },
+        Capture {
+            n: usize,
+            part: u16,
+        },
         /// A refund of payment `n` starts, for a part (per mille) of what is refundable.
-        RefundStart { n: usize, part: u16 },
+        RefundStart {
+            n: usize,
+            part: u16,
+        },
         /// The oldest processing refund ends.
-        RefundEnd { succeeded: bool },
-        Payout { kopecks: u64, fee: u64 },
+        RefundEnd {
+            succeeded: bool,
+        },
+        Payout {
+            kopecks: u64,
+            fee: u64,
+        },
         /// Moscow midnight passes: yesterday's payments become available and its fees income.
         Midnight,
     }
 
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
-            (1u64..5_000_000, 0u64..10_000, any::<bool>())
-                .prop_map(|(kopecks, fee, two_stage)| Step::Pay { kopecks, fee, two_stage }),
+            (1u64..5_000_000, 0u64..10_000, any::<bool>()).prop_map(|(kopecks, fee, two_stage)| Step::Pay {
+                kopecks,
+                fee,
+                two_stage
+            }),
             (any::<usize>(), 1u16..=1000).prop_map(|(n, part)| Step::Capture { n, part }),
             (any::<usize>(), 1u16..=1000).prop_map(|(n, part)| Step::RefundStart { n, part }),
             any::<bool>().prop_map(|succeeded| Step::RefundEnd { succeeded }),
@@ -220,7 +242,8 @@ mod tests {
         fn book(&mut self, legs: &[(Account, SignedAmount)]) {
             assert_eq!(legs.iter().map(|(_, a)| *a).sum::<SignedAmount>(), SignedAmount::ZERO, "{legs:?}");
             for (account, a) in legs {
-                *self.balances.entry(*account).or_default() = self.balances.get(account).copied().unwrap_or_default() + *a;
+                *self.balances.entry(*account).or_default() =
+                    self.balances.get(account).copied().unwrap_or_default() + *a;
             }
         }
 
@@ -271,7 +294,7 @@ mod tests {
                     self.post(OperationType::Oct, a, amount(fee));
                 }
                 Step::Midnight => {
-                    self.day = self.day + Duration::days(1);
+                    self.day += Duration::days(1);
                     // Release what became available by today, less what was released before.
                     let due: SignedAmount = self
                         .postings
@@ -293,7 +316,9 @@ mod tests {
     }
 
     fn part_of(a: Amount, per_mille: u16) -> Amount {
-        let d = shared::round_half_up(a.as_decimal() * rust_decimal::Decimal::from(per_mille) / rust_decimal::Decimal::from(1000));
+        let d = shared::round_half_up(
+            a.as_decimal() * rust_decimal::Decimal::from(per_mille) / rust_decimal::Decimal::from(1000),
+        );
         let d = d.max(rust_decimal::Decimal::new(1, 2)).min(a.as_decimal());
         Amount::from_decimal(d).expect("part")
     }

@@ -1,13 +1,15 @@
 //! Loads many operations fast: planned by [`plan`] with the domain's rules, written with
-//! PostgreSQL's `COPY` in chunks, so memory stays flat however many are asked for. The demo seed
+//! PostgreSQL's `COPY` in chunks, so memory stays flat however many are asked for. Each chunk
+//! comes with its ledger postings and entries (the same rules as live operations), in one
+//! transaction, so the database's balance check holds for it as for any other. The demo seed
 //! uses it for a year of history; `clickpay generate` for millions (the speed benchmarks).
 
 pub mod plan;
 
 use std::fmt::Write as _;
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use shared::ids::OrganizationId;
 use shared::{Amount, Percent, TerminalType};
 use sqlx::PgPool;
@@ -25,6 +27,7 @@ pub struct Stats {
     pub payments: u64,
     pub refunds: u64,
     pub history_rows: u64,
+    pub postings: u64,
 }
 
 /// An organization's terminals and current tariffs, as the generator needs them.
@@ -64,6 +67,7 @@ pub async fn generate(
     while done < operations {
         let n = CHUNK.min(operations - done);
         let (mut ops_csv, mut hist_csv) = (String::new(), String::new());
+        let (mut postings_csv, mut entries_csv) = (String::new(), String::new());
         for i in 0..n {
             let org = &orgs[((done + i) % orgs.len() as u64) as usize];
             for op in plan::plan(&mut rng, org, &cards, done + i + 1, from, to) {
@@ -73,21 +77,30 @@ pub async fn generate(
                     stats.payments += 1;
                 }
                 write_operation(&mut ops_csv, &op);
+                if write_posting(&mut postings_csv, &mut entries_csv, &op, rng.r#gen()) {
+                    stats.postings += 1;
+                }
                 if history {
                     stats.history_rows += op.history.len() as u64;
                     write_history(&mut hist_csv, &op);
                 }
             }
         }
-        let mut conn = pool.acquire().await?;
-        let mut copy = conn.copy_in_raw(COPY_OPERATIONS).await?;
-        copy.send(ops_csv.into_bytes()).await?;
-        copy.finish().await?;
-        if history {
-            let mut copy = conn.copy_in_raw(COPY_HISTORY).await?;
-            copy.send(hist_csv.into_bytes()).await?;
+        let mut tx = pool.begin().await?;
+        for (statement, csv) in [
+            (COPY_OPERATIONS, ops_csv),
+            (COPY_HISTORY, hist_csv),
+            (COPY_POSTINGS, postings_csv),
+            (COPY_ENTRIES, entries_csv),
+        ] {
+            if csv.is_empty() {
+                continue;
+            }
+            let mut copy = tx.copy_in_raw(statement).await?;
+            copy.send(csv.into_bytes()).await?;
             copy.finish().await?;
         }
+        tx.commit().await?;
         done += n;
     }
     Ok(stats)
@@ -99,6 +112,45 @@ const COPY_OPERATIONS: &str = "COPY operations (id, organization_id, type, paren
     created_at, executed_at, updated_at) FROM STDIN WITH (FORMAT csv)";
 
 const COPY_HISTORY: &str = "COPY operation_status_history (operation_id, from_status, to_status, error_code, created_at) FROM STDIN WITH (FORMAT csv)";
+
+const COPY_POSTINGS: &str =
+    "COPY ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at,
+    available_on) FROM STDIN WITH (FORMAT csv)";
+
+const COPY_ENTRIES: &str =
+    "COPY ledger_entries (posting_id, organization_id, account, amount) FROM STDIN WITH (FORMAT csv)";
+
+/// The ledger posting of an operation that succeeded, as a live one would have posted it when
+/// it was executed; false for one that posts nothing.
+fn write_posting(postings: &mut String, entries: &mut String, op: &PlannedOperation, id: [u8; 16]) -> bool {
+    let posts = if op.kind.is_payment() {
+        crate::reports::analytics::executed(op.status)
+    } else {
+        op.status == shared::OperationStatus::Succeeded
+    };
+    if !posts {
+        return false;
+    }
+    let p = crate::domain::ledger::balance_transaction(op.kind, op.amount, op.fee, op.executed_at);
+    let id = uuid::Builder::from_random_bytes(id).into_uuid();
+    let _ = writeln!(
+        postings,
+        "{id},{},{},{},{},{},{},{},{}",
+        p.kind.as_str(),
+        op.organization_id,
+        op.id,
+        p.amount,
+        p.fee,
+        p.net,
+        time(op.executed_at),
+        p.available_on
+    );
+    for (account, amount) in crate::domain::ledger::legs(&p) {
+        let owner = if account.is_gateway() { String::new() } else { op.organization_id.to_string() };
+        let _ = writeln!(entries, "{id},{owner},{},{amount}", account.as_str());
+    }
+    true
+}
 
 /// A CSV text field; `None` is an unquoted empty field, which COPY reads as NULL.
 fn field(out: &mut String, value: Option<&str>) {

@@ -21,25 +21,24 @@ use crate::domain::clock::{moscow_day, moscow_midnight};
 use crate::domain::ledger::{self as rules, Account, Posted};
 use crate::reports::analytics::executed;
 
-/// The kind of a posting as stored.
-fn posting_kind(kind: BalanceTransactionType) -> &'static str {
-    kind.as_str()
+/// A posting as stored: a balance transaction of an operation, or a movement inside an
+/// organization's accounts (`release`, `fees`) with net 0.
+pub struct Posting<'a> {
+    pub org: OrganizationId,
+    pub kind: &'a str,
+    pub operation: Option<Uuid>,
+    pub amount: SignedAmount,
+    pub fee: Amount,
+    pub net: SignedAmount,
+    pub at: OffsetDateTime,
+    pub available_on: Date,
 }
 
 /// Writes a posting and its entries. The entries of one organization's accounts carry it; the
 /// gateway's own accounts none.
-pub async fn write(
-    db: &mut PgConnection,
-    org: OrganizationId,
-    kind: &str,
-    operation: Option<Uuid>,
-    posted: (SignedAmount, Amount, SignedAmount),
-    at: OffsetDateTime,
-    available_on: Date,
-    legs: &[(Account, SignedAmount)],
-) -> sqlx::Result<Uuid> {
+pub async fn write(db: &mut PgConnection, p: &Posting<'_>, legs: &[(Account, SignedAmount)]) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    let (amount, fee, net) = posted;
+    let Posting { org, kind, operation, amount, fee, net, at, available_on } = *p;
     sqlx::query(
         "INSERT INTO ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at, available_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -81,17 +80,17 @@ pub async fn post_operation(
     at: OffsetDateTime,
 ) -> sqlx::Result<()> {
     let Some(posted) = posting_of(from, op, at) else { return Ok(()) };
-    write(
-        db,
-        op.organization_id,
-        posting_kind(posted.kind),
-        Some(op.id.0),
-        (posted.amount, posted.fee, posted.net),
+    let posting = Posting {
+        org: op.organization_id,
+        kind: posted.kind.as_str(),
+        operation: Some(op.id.0),
+        amount: posted.amount,
+        fee: posted.fee,
+        net: posted.net,
         at,
-        posted.available_on,
-        &rules::legs(&posted),
-    )
-    .await?;
+        available_on: posted.available_on,
+    };
+    write(db, &posting, &rules::legs(&posted)).await?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use shared::{Amount, SignedAmount};
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, Duration, OffsetDateTime};
 
-use super::write;
+use super::{Posting, write};
 use crate::domain::clock::{moscow_day, moscow_midnight};
 use crate::domain::ledger as rules;
 use crate::state::AppState;
@@ -143,11 +143,12 @@ pub async fn build(state: &AppState, org: OrganizationId, day: Date) -> anyhow::
         .bind(org)
         .execute(&mut *tx)
         .await?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM statements WHERE organization_id = $1 AND day = $2)")
-        .bind(org)
-        .bind(day)
-        .fetch_one(&mut *tx)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM statements WHERE organization_id = $1 AND day = $2)")
+            .bind(org)
+            .bind(day)
+            .fetch_one(&mut *tx)
+            .await?;
     if exists {
         return Ok(false);
     }
@@ -185,14 +186,21 @@ pub async fn build(state: &AppState, org: OrganizationId, day: Date) -> anyhow::
     .bind(next)
     .fetch_one(&mut *tx)
     .await?;
+    let inside = |kind, amount, available_on| Posting {
+        org,
+        kind,
+        operation: None,
+        amount,
+        fee: Amount::ZERO,
+        net: SignedAmount::ZERO,
+        at: boundary,
+        available_on,
+    };
     if !due.is_zero() {
-        let legs = rules::release_legs(due);
-        write(&mut tx, org, "release", None, (due, Amount::ZERO, SignedAmount::ZERO), boundary, next, &legs).await?;
+        write(&mut tx, &inside("release", due, next), &rules::release_legs(due)).await?;
     }
     if !s.fees.is_zero() {
-        let legs = rules::recognition_legs(s.fees);
-        let amount = SignedAmount::from(s.fees);
-        write(&mut tx, org, "fees", None, (amount, Amount::ZERO, SignedAmount::ZERO), boundary, day, &legs).await?;
+        write(&mut tx, &inside("fees", SignedAmount::from(s.fees), day), &rules::recognition_legs(s.fees)).await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -230,12 +238,7 @@ pub async fn pass(state: &AppState) -> anyhow::Result<bool> {
 }
 
 /// The organization's statements from `from` to `to`, oldest first.
-pub async fn list(
-    db: impl PgExecutor<'_>,
-    org: OrganizationId,
-    from: Date,
-    to: Date,
-) -> sqlx::Result<Vec<Statement>> {
+pub async fn list(db: impl PgExecutor<'_>, org: OrganizationId, from: Date, to: Date) -> sqlx::Result<Vec<Statement>> {
     sqlx::query_as("SELECT * FROM statements WHERE organization_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day")
         .bind(org)
         .bind(from)

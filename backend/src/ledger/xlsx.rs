@@ -31,7 +31,11 @@ fn excel_date(d: time::Date) -> Result<ExcelDateTime, XlsxError> {
 }
 
 fn excel_time(t: PrimitiveDateTime) -> Result<ExcelDateTime, XlsxError> {
-    ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day())?.and_hms(u16::from(t.hour()), t.minute(), t.second())
+    ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day())?.and_hms(
+        u16::from(t.hour()),
+        t.minute(),
+        t.second(),
+    )
 }
 
 fn type_ru(kind: &str) -> &'static str {

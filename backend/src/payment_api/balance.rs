@@ -17,7 +17,12 @@ use crate::state::AppState;
 pub async fn get(state: web::Data<AppState>, merchant: Merchant) -> Result<HttpResponse, ApiError> {
     let mut db = state.db.acquire().await?;
     let (available, pending) = ledger::balance(&mut db, merchant.organization_id, state.clock.now()).await?;
-    Ok(HttpResponse::Ok().json(Balance { object: "balance".to_owned(), currency: "RUB".to_owned(), available, pending }))
+    Ok(HttpResponse::Ok().json(Balance {
+        object: "balance".to_owned(),
+        currency: "RUB".to_owned(),
+        available,
+        pending,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,7 +52,10 @@ pub async fn list(
         kind: q
             .kind
             .as_deref()
-            .map(|t| BalanceTransactionType::parse(t).ok_or_else(|| invalid("type", "type must be payment, refund or payout")))
+            .map(|t| {
+                BalanceTransactionType::parse(t)
+                    .ok_or_else(|| invalid("type", "type must be payment, refund or payout"))
+            })
             .transpose()?,
         created_gte: q.created_gte.as_deref().map(|v| time_param(v, "created_gte")).transpose()?,
         created_lt: q.created_lt.as_deref().map(|v| time_param(v, "created_lt")).transpose()?,

@@ -45,9 +45,11 @@ pub fn time_param(value: &str, param: &str) -> Result<OffsetDateTime, ApiError> 
 pub fn limit_param(value: Option<&str>) -> Result<i64, ApiError> {
     match value {
         None => Ok(20),
-        Some(l) => {
-            l.parse::<i64>().ok().filter(|l| (1..=100).contains(l)).ok_or_else(|| invalid("limit", "limit must be 1-100"))
-        }
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|l| (1..=100).contains(l))
+            .ok_or_else(|| invalid("limit", "limit must be 1-100")),
     }
 }
 

@@ -37,7 +37,8 @@ async fn verify(app: &TestApp) -> clickpay::ledger::verify::Report {
 /// A payment of 10 000.00 (fee 115.00), a refund of 4 000.00 and a payout of 1 500.00 (fee 45.00).
 async fn a_day_of_business(m: &Merchant) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
     let pay = m.pay("4242424242424242", "10000.00").await;
-    let res = m.post(&format!("/payments/{}/refunds", pay["id"].as_str().expect("id")), json!({"amount": "4000.00"})).await;
+    let res =
+        m.post(&format!("/payments/{}/refunds", pay["id"].as_str().expect("id")), json!({"amount": "4000.00"})).await;
     assert_eq!(res.status(), 201);
     let refund = json(res).await;
     let out = payout(m, "4242424242424242", "1500.00").await;
@@ -262,9 +263,14 @@ async fn each_day_gets_one_statement_that_reproduces_and_downloads_with_its_figu
     let stranger = app.cabinet(&app.create_user(Role::Partner, &[]).await).await;
     assert_error(stranger.get(&format!("/organizations/{org}/statements")).await, 404, "not_found").await;
     assert_error(stranger.get(&format!("/organizations/{org}/balance")).await, 404, "not_found").await;
-    assert_error(partner.get(&format!("/organizations/{org}/statements/2026-11-27.xlsx")).await, 404, "not_found").await;
-    assert_error(partner.get(&format!("/organizations/{org}/statements?from=2026-13-01")).await, 400, "invalid_request")
+    assert_error(partner.get(&format!("/organizations/{org}/statements/2026-11-27.xlsx")).await, 404, "not_found")
         .await;
+    assert_error(
+        partner.get(&format!("/organizations/{org}/statements?from=2026-13-01")).await,
+        400,
+        "invalid_request",
+    )
+    .await;
     assert_error(
         partner.get(&format!("/organizations/{org}/statements?from=2024-01-01&to=2026-11-30")).await,
         400,
@@ -289,12 +295,14 @@ async fn the_database_refuses_an_unbalanced_posting_and_any_edit() {
     .execute(&mut *tx)
     .await
     .expect("posting");
-    sqlx::query("INSERT INTO ledger_entries (posting_id, organization_id, account, amount) VALUES ($1, $2, 'available', 10)")
-        .bind(id)
-        .bind(org)
-        .execute(&mut *tx)
-        .await
-        .expect("one leg");
+    sqlx::query(
+        "INSERT INTO ledger_entries (posting_id, organization_id, account, amount) VALUES ($1, $2, 'available', 10)",
+    )
+    .bind(id)
+    .bind(org)
+    .execute(&mut *tx)
+    .await
+    .expect("one leg");
     let refused = tx.commit().await.expect_err("an unbalanced posting never commits");
     assert!(refused.to_string().contains("does not balance"), "{refused}");
     for edit in [
@@ -324,8 +332,11 @@ async fn ledger_verify_finds_an_operation_that_disagrees_with_its_posting() {
         .expect("edit");
     let report = verify(&app).await;
     assert!(!report.ok());
-    let (_, n, examples) =
-        report.problems.iter().find(|(name, _, _)| *name == "every succeeded operation posted, exactly").expect("check");
+    let (_, n, examples) = report
+        .problems
+        .iter()
+        .find(|(name, _, _)| *name == "every succeeded operation posted, exactly")
+        .expect("check");
     assert_eq!(*n, 1);
     assert!(examples[0].contains(pay["id"].as_str().expect("id")), "{examples:?}");
 }

@@ -26,6 +26,9 @@ async fn seed_demo_builds_the_manuals_organization_once() {
     assert_eq!(seeded.password, "Demo-password-123");
     assert!(seeded.api_key.starts_with("sk_"));
     assert!(seed::seed_demo(&db, &settings).await.expect("second seed").is_none(), "the seed runs once");
+    // The history comes with its ledger, posted by the same rules as live operations.
+    let report = clickpay::ledger::verify::run(&db).await.expect("verify");
+    assert!(report.ok() && report.postings > 1000, "{}", report.render());
     let hook: String =
         sqlx::query_scalar("SELECT notification_url FROM organizations").fetch_one(&db).await.expect("url");
     assert_eq!(

@@ -10,6 +10,7 @@ pub fn Icon(name: &'static str) -> impl IntoView {
             "M4 21V5a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v16M15 9h4a1 1 0 0 1 1 1v11M8 8h3M8 12h3M8 16h3M3 21h18"
         }
         "reports" => "M4 20V10M10 20V4M16 20v-7M22 20H2",
+        "settlements" => "M4 8h16M4 8l4-4M20 16H4M20 16l-4 4",
         "logout" => "M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l5-5-5-5M15 12H3",
         "eye" => "M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",
         "eye-off" => {

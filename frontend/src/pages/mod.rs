@@ -8,6 +8,7 @@ pub mod organizations;
 pub mod password;
 pub mod reports;
 pub mod security;
+pub mod settlements;
 pub mod shell;
 pub mod transaction;
 pub mod transactions;

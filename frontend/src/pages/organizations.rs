@@ -162,6 +162,7 @@ fn OrganizationView(org: OrganizationDetail) -> impl IntoView {
                 </dd>
             </dl>
         </div>
+        <crate::pages::settlements::BalanceCard org=org.id />
         <div class="card">
             <h2>{org.bank_name.clone()}</h2>
             <table class="table terminals">

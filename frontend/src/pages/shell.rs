@@ -73,6 +73,7 @@ pub fn Shell() -> impl IntoView {
                         <A href="/transactions"><Icon name="transactions" /><span>{menu::TRANSACTIONS}</span></A>
                         <A href="/organizations"><Icon name="organizations" /><span>{menu::ORGANIZATIONS}</span></A>
                         <A href="/reports"><Icon name="reports" /><span>{menu::REPORTS}</span></A>
+                        <A href="/settlements"><Icon name="settlements" /><span>{menu::SETTLEMENTS}</span></A>
                         {move || (session.user.get().map(|u| u.role) == Some(Role::Admin)).then(|| view! {
                             <div class="menu-section" role="presentation">{i18n::admin::SECTION}</div>
                             <A href="/admin/organizations"><Icon name="organizations" /><span>{i18n::admin::ORGANIZATIONS}</span></A>

@@ -2,8 +2,8 @@
 
 pub mod admin;
 pub mod analytics;
-pub mod balance;
 pub mod auth;
+pub mod balance;
 pub mod events;
 pub mod organizations;
 pub mod payments;
