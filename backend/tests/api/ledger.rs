@@ -340,3 +340,50 @@ async fn ledger_verify_finds_an_operation_that_disagrees_with_its_posting() {
     assert_eq!(*n, 1);
     assert!(examples[0].contains(pay["id"].as_str().expect("id")), "{examples:?}");
 }
+
+#[tokio::test]
+async fn the_migrations_back_fill_posts_what_live_operations_post() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let (pay, _, _) = a_day_of_business(&m).await;
+    m.post(&format!("/payments/{}/refunds", pay["id"].as_str().expect("id")), json!({"amount": "1.00"})).await;
+    m.pay("4000000000000002", "500.00").await;
+    let mut body = payment_body("4242424242424242", "10000.00");
+    body["capture"] = json!(false);
+    let held = json(m.post("/payments", body).await).await;
+    m.post(&format!("/payments/{}/capture", held["id"].as_str().expect("id")), json!({"amount": "2500.50"})).await;
+    app.clock.advance(Duration::hours(3));
+    payout(&m, "2200000000000004", "10.00").await;
+
+    type Posted = (uuid::Uuid, String, rust_decimal::Decimal, rust_decimal::Decimal, rust_decimal::Decimal, time::Date);
+    let snapshot = || async {
+        sqlx::query_as::<_, Posted>(
+            "SELECT operation_id, kind, amount, fee, net, available_on FROM ledger_postings ORDER BY operation_id",
+        )
+        .fetch_all(&app.db)
+        .await
+        .expect("postings")
+    };
+    let live = snapshot().await;
+    assert_eq!(live.len(), 6, "{live:?}");
+    // Forget the ledger (as the owner, past its guards) and let the migration's back-fill
+    // rebuild it from the operations alone.
+    let migration = include_str!("../../../migrations/20261202000030_ledger.sql");
+    let start = migration.find("-- Back-fill:").expect("back-fill");
+    let end = migration.find("CREATE INDEX ledger_entries_posting_idx").expect("indexes");
+    sqlx::raw_sql(
+        "ALTER TABLE ledger_entries DISABLE TRIGGER USER; ALTER TABLE ledger_postings DISABLE TRIGGER USER;
+         TRUNCATE ledger_entries, ledger_postings;",
+    )
+    .execute(&app.db)
+    .await
+    .expect("reset");
+    sqlx::raw_sql(&migration[start..end]).execute(&app.db).await.expect("back-fill");
+    sqlx::raw_sql("ALTER TABLE ledger_entries ENABLE TRIGGER USER; ALTER TABLE ledger_postings ENABLE TRIGGER USER;")
+        .execute(&app.db)
+        .await
+        .expect("guards back");
+    assert_eq!(snapshot().await, live);
+    let report = verify(&app).await;
+    assert!(report.ok(), "{}", report.render());
+}
