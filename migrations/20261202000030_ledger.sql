@@ -18,9 +18,10 @@ SELECT o.id, k.kind FROM organizations o CROSS JOIN (VALUES ('pending'), ('avail
 
 -- Every organization has its three accounts from its first moment, whichever node (of this
 -- version or the one before) creates it.
-CREATE FUNCTION ledger_open_accounts() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_open_accounts() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, public AS $$
 BEGIN
-    INSERT INTO ledger_accounts (organization_id, kind)
+    INSERT INTO public.ledger_accounts (organization_id, kind)
     VALUES (NEW.id, 'pending'), (NEW.id, 'available'), (NEW.id, 'fees')
     ON CONFLICT DO NOTHING;
     RETURN NULL;
@@ -62,36 +63,59 @@ CREATE TABLE ledger_entries (
     CONSTRAINT ledger_entries_owner CHECK ((organization_id IS NULL) = (account IN ('bank_clearing', 'fee_revenue')))
 );
 
--- Back-fill: what each operation that already succeeded would have posted at its execution.
--- Moscow time is UTC+3 all year (the interval form of AT TIME ZONE reads the sign as ISO does).
-INSERT INTO ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at, available_on)
-SELECT gen_random_uuid(), p.kind, o.organization_id, o.id, p.amount, p.fee, p.amount - p.fee, p.at,
-       (p.at AT TIME ZONE INTERVAL '+03:00')::date + CASE p.kind WHEN 'payment' THEN 1 ELSE 0 END
-  FROM operations o
- CROSS JOIN LATERAL (
-     SELECT CASE WHEN o.type IN ('ecom', 'aft') THEN 'payment' WHEN o.type = 'refund' THEN 'refund' ELSE 'payout' END AS kind,
-            CASE WHEN o.type IN ('ecom', 'aft') THEN coalesce(o.captured_amount, o.amount) ELSE -o.amount END AS amount,
-            CASE WHEN o.type = 'refund' THEN 0 ELSE o.fee END AS fee,
-            coalesce(o.executed_at, o.updated_at) AS at
- ) p
- WHERE (o.type IN ('ecom', 'aft') AND o.status IN ('succeeded', 'partially_refunded', 'refunded'))
-    OR (o.type IN ('refund', 'oct') AND o.status = 'succeeded');
+-- What each operation that succeeded posts, for those that have no posting yet: of one
+-- organization (or all) executed in [from, to) (or ever), stamped at their execution. The
+-- back-fill below, and the statement builder's catch-up for an operation a node of the version
+-- before the ledger finished during a rolling deploy. The same rules as
+-- backend/src/domain/ledger.rs; Moscow time is UTC+3 all year (the interval form of AT TIME
+-- ZONE reads the sign as ISO does). Returns the postings written.
+CREATE FUNCTION ledger_post_missing(p_org uuid, p_from timestamptz, p_to timestamptz) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+DECLARE
+    written bigint;
+BEGIN
+    WITH missing AS (
+        SELECT o.id, o.organization_id, p.kind, p.amount, p.fee, p.at
+          FROM public.operations o
+         CROSS JOIN LATERAL (
+             SELECT CASE WHEN o.type IN ('ecom', 'aft') THEN 'payment' WHEN o.type = 'refund' THEN 'refund' ELSE 'payout' END AS kind,
+                    CASE WHEN o.type IN ('ecom', 'aft') THEN coalesce(o.captured_amount, o.amount) ELSE -o.amount END AS amount,
+                    CASE WHEN o.type = 'refund' THEN 0 ELSE o.fee END AS fee,
+                    coalesce(o.executed_at, o.updated_at) AS at) p
+         WHERE (p_org IS NULL OR o.organization_id = p_org)
+           AND (p_from IS NULL OR o.executed_at >= p_from) AND (p_to IS NULL OR o.executed_at < p_to)
+           AND ((o.type IN ('ecom', 'aft') AND o.status IN ('succeeded', 'partially_refunded', 'refunded'))
+                OR (o.type IN ('refund', 'oct') AND o.status = 'succeeded'))
+           AND NOT EXISTS (SELECT 1 FROM public.ledger_postings lp WHERE lp.operation_id = o.id)),
+    posted AS (
+        INSERT INTO public.ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at, available_on)
+        SELECT gen_random_uuid(), kind, organization_id, id, amount, fee, amount - fee, at,
+               (at AT TIME ZONE INTERVAL '+03:00')::date + CASE kind WHEN 'payment' THEN 1 ELSE 0 END
+          FROM missing
+        RETURNING id, kind, organization_id, amount, fee, net),
+    legs AS (
+        INSERT INTO public.ledger_entries (posting_id, organization_id, account, amount)
+        SELECT p.id, CASE WHEN leg.account IN ('bank_clearing', 'fee_revenue') THEN NULL ELSE p.organization_id END,
+               leg.account, leg.amount
+          FROM posted p
+         CROSS JOIN LATERAL (VALUES
+             (CASE WHEN p.kind = 'payment' THEN 'pending' ELSE 'available' END, p.net),
+             ('fees', p.fee),
+             ('bank_clearing', -p.amount)) AS leg (account, amount)
+         WHERE leg.amount <> 0)
+    SELECT count(*) INTO written FROM posted;
+    RETURN written;
+END;
+$$;
 
-INSERT INTO ledger_entries (posting_id, organization_id, account, amount)
-SELECT p.id, CASE WHEN leg.account IN ('bank_clearing', 'fee_revenue') THEN NULL ELSE p.organization_id END,
-       leg.account, leg.amount
-  FROM ledger_postings p
- CROSS JOIN LATERAL (VALUES
-     (CASE WHEN p.kind = 'payment' THEN 'pending' ELSE 'available' END, p.net),
-     ('fees', p.fee),
-     ('bank_clearing', -p.amount)
- ) AS leg (account, amount)
- WHERE leg.amount <> 0;
+-- Back-fill: every operation that succeeded before the ledger existed.
+SELECT ledger_post_missing(NULL, NULL, NULL);
 
 CREATE INDEX ledger_entries_posting_idx ON ledger_entries (posting_id);
--- Lists, statements and balances read an organization's postings by time, from the index alone.
+-- Lists (any type filter), statements and balances read an organization's postings by time,
+-- from the index alone.
 CREATE INDEX ledger_postings_org_time_idx ON ledger_postings (organization_id, created_at, id)
-    INCLUDE (kind, amount, fee, net) WHERE operation_id IS NOT NULL;
+    INCLUDE (kind, amount, fee, net, operation_id, available_on) WHERE operation_id IS NOT NULL;
 -- Pending: payments whose day has not come.
 CREATE INDEX ledger_postings_pending_idx ON ledger_postings (organization_id, available_on)
     INCLUDE (net) WHERE kind = 'payment';
@@ -109,27 +133,32 @@ $$;
 
 -- The database, not only the code, keeps every posting balanced: checked at commit, once the
 -- whole posting is written, for the posting and for any entry added to one.
-CREATE FUNCTION ledger_check_posting(posting uuid) RETURNS void LANGUAGE plpgsql AS $$
+-- The functions name their tables and fix their search_path: a temporary table of the same name
+-- must never stand in for the real one.
+CREATE FUNCTION ledger_check_posting(posting uuid) RETURNS void LANGUAGE plpgsql
+SET search_path = pg_catalog, public AS $$
 DECLARE
     total numeric;
     legs  integer;
 BEGIN
-    SELECT coalesce(sum(amount), 0), count(*) INTO total, legs FROM ledger_entries WHERE posting_id = posting;
+    SELECT coalesce(sum(amount), 0), count(*) INTO total, legs FROM public.ledger_entries WHERE posting_id = posting;
     IF total <> 0 OR legs < 2 THEN
         RAISE EXCEPTION 'ledger posting % does not balance: % over % entries', posting, total, legs
             USING ERRCODE = 'check_violation';
     END IF;
 END;
 $$;
-CREATE FUNCTION ledger_posting_balances() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_posting_balances() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, public AS $$
 BEGIN
-    PERFORM ledger_check_posting(NEW.id);
+    PERFORM public.ledger_check_posting(NEW.id);
     RETURN NULL;
 END;
 $$;
-CREATE FUNCTION ledger_entry_balances() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_entry_balances() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, public AS $$
 BEGIN
-    PERFORM ledger_check_posting(NEW.posting_id);
+    PERFORM public.ledger_check_posting(NEW.posting_id);
     RETURN NULL;
 END;
 $$;
@@ -139,7 +168,8 @@ CREATE CONSTRAINT TRIGGER ledger_entries_balance AFTER INSERT ON ledger_entries
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entry_balances();
 
 -- Append-only: a mistake is corrected by a new posting, never by changing an old one.
-CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, public AS $$
 BEGIN
     RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END;

@@ -2,7 +2,9 @@
 -- this role, which may read and write rows but cannot alter or drop a table, a trigger (the
 -- audit log's included) or a function, and may only append to the audit log.
 -- psql -v app_role=clickpay_app -f scripts/app-role.sql  (in the application's database)
-GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO :"app_role";
+GRANT CONNECT ON DATABASE :"DBNAME" TO :"app_role";
+-- No temporary tables: the server uses none, and one could shadow a real table's name.
+REVOKE TEMPORARY ON DATABASE :"DBNAME" FROM PUBLIC, :"app_role";
 GRANT USAGE ON SCHEMA public TO :"app_role";
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_role";

@@ -59,10 +59,41 @@ pub async fn start(
     ip: Option<IpAddr>,
     user_agent: Option<&str>,
 ) -> anyhow::Result<(String, Cookie<'static>)> {
+    start_unless(state, user, ip, user_agent, false).await?.ok_or_else(|| anyhow::anyhow!("no session started"))
+}
+
+/// [`start`] for a sign-in that passed on the password alone: the session is written only if
+/// the user still has no second factor, under the user's row lock, which turning two-factor
+/// sign-in on takes too. A sign-in racing the enrollment thus either commits its session first
+/// (and the enrollment ends it) or sees the second factor and starts none (`None`).
+pub async fn start_password_only(
+    state: &AppState,
+    user: UserId,
+    ip: Option<IpAddr>,
+    user_agent: Option<&str>,
+) -> anyhow::Result<Option<(String, Cookie<'static>)>> {
+    start_unless(state, user, ip, user_agent, true).await
+}
+
+async fn start_unless(
+    state: &AppState,
+    user: UserId,
+    ip: Option<IpAddr>,
+    user_agent: Option<&str>,
+    unless_two_factor: bool,
+) -> anyhow::Result<Option<(String, Cookie<'static>)>> {
     let now = state.clock.now();
     let lifetime = Duration::hours(state.settings.session.absolute_timeout_hours);
     let jti = Uuid::new_v4();
-    db::sessions::insert(&state.db, jti, user, now, now + lifetime, ip, user_agent).await?;
+    let mut tx = state.db.begin().await?;
+    if unless_two_factor {
+        sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR SHARE").bind(user).execute(&mut *tx).await?;
+        if db::two_factor::is_enabled(&mut *tx, user).await? {
+            return Ok(None);
+        }
+    }
+    db::sessions::insert(&mut *tx, jti, user, now, now + lifetime, ip, user_agent).await?;
+    tx.commit().await?;
     let token = sign(
         &state.keys,
         &Claims { sub: user.0, jti, iat: now.unix_timestamp(), exp: (now + lifetime).unix_timestamp() },
@@ -74,7 +105,7 @@ pub async fn start(
         .same_site(SameSite::Strict)
         .max_age(CookieDuration::seconds(lifetime.whole_seconds()))
         .finish();
-    Ok((token, cookie))
+    Ok(Some((token, cookie)))
 }
 
 /// The cookie that removes the session cookie from the browser.

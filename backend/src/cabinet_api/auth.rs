@@ -25,40 +25,37 @@ pub async fn login(
     let LoginRequest { method, identifier, password: typed } = body.into_inner();
     let ip = client_ip(&req);
     let verified = login::verify(&state, method, &identifier, &typed, ip, "cabinet").await?;
-    if verified.two_factor {
-        // No session yet: the password was right, a code is due on the challenge.
-        let (challenge, hash) = two_factor::new_challenge();
-        let now = state.clock.now();
-        let method_name = match method {
-            LoginMethod::Login => "login",
-            LoginMethod::Phone => "phone",
-            LoginMethod::Email => "email",
-        };
-        db::two_factor::create_challenge(
-            &state.db,
-            &hash,
-            verified.id,
-            method_name,
-            now,
-            now + two_factor::CHALLENGE_TTL,
-        )
-        .await?;
-        db::audit::record(
-            &state.db,
-            Entry {
-                actor_user: Some(verified.id),
-                action: "login.two_factor_challenged",
-                target_type: Some("user"),
-                target_id: Some(verified.id.to_string()),
-                ip,
-                details: serde_json::json!({"method": method}),
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Ok(HttpResponse::Ok().json(TwoFactorChallenge { two_factor_required: true, challenge }));
+    if !verified.two_factor {
+        let details = serde_json::json!({"method": method});
+        if let Some(answer) = signed_in(&req, &state, verified.id, ip, details, true).await? {
+            return Ok(answer);
+        }
+        // Two-factor sign-in was turned on while the password was checked: a code is due.
     }
-    signed_in(&req, &state, verified.id, ip, serde_json::json!({"method": method})).await
+    // No session yet: the password was right, a code is due on the challenge.
+    let (challenge, hash) = two_factor::new_challenge();
+    let now = state.clock.now();
+    let method_name = match method {
+        LoginMethod::Login => "login",
+        LoginMethod::Phone => "phone",
+        LoginMethod::Email => "email",
+    };
+    db::two_factor::create_challenge(&state.db, &hash, verified.id, method_name, now, now + two_factor::CHALLENGE_TTL)
+        .await?;
+    db::audit::record(
+        &state.db,
+        Entry {
+            actor_user: Some(verified.id),
+            action: "login.two_factor_challenged",
+            target_type: Some("user"),
+            target_id: Some(verified.id.to_string()),
+            ip,
+            details: serde_json::json!({"method": method}),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(TwoFactorChallenge { two_factor_required: true, challenge }))
 }
 
 /// The second step of a sign-in with two factors: a TOTP code or a recovery code on the
@@ -140,22 +137,31 @@ pub async fn login_totp(
         .await?;
     }
     let details = serde_json::json!({"method": ch.login_method, "second_factor": factor.as_str()});
-    signed_in(&req, &state, ch.user_id, ip, details).await
+    signed_in(&req, &state, ch.user_id, ip, details, false)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no session")))
 }
 
 /// Starts a session for a user whose sign-in is complete, audits it, and answers the token,
-/// the user and the cookie.
+/// the user and the cookie. `password_only`: see [`session::start_password_only`]; `None` when
+/// the user turned two-factor sign-in on meanwhile.
 async fn signed_in(
     req: &HttpRequest,
     state: &AppState,
     user_id: UserId,
     ip: Option<IpAddr>,
     details: serde_json::Value,
-) -> Result<HttpResponse, ApiError> {
+    password_only: bool,
+) -> Result<Option<HttpResponse>, ApiError> {
     let mut record = db::users::get(&state.db, user_id).await?.ok_or_else(login::bad_credentials)?;
     two_factor::apply_policy(&state.settings, &mut record.view);
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok());
-    let (token, cookie) = session::start(state, user_id, ip, user_agent).await?;
+    let started = if password_only {
+        session::start_password_only(state, user_id, ip, user_agent).await?
+    } else {
+        Some(session::start(state, user_id, ip, user_agent).await?)
+    };
+    let Some((token, cookie)) = started else { return Ok(None) };
     db::audit::record(
         &state.db,
         Entry {
@@ -169,7 +175,7 @@ async fn signed_in(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().cookie(cookie).json(LoginResponse { token, user: record.view }))
+    Ok(Some(HttpResponse::Ok().cookie(cookie).json(LoginResponse { token, user: record.view })))
 }
 
 pub async fn logout(state: web::Data<AppState>, s: SessionUser) -> Result<HttpResponse, ApiError> {

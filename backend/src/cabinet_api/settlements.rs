@@ -86,6 +86,13 @@ pub async fn xlsx(
     let statement = statements::get(&state.db, org, day).await?.ok_or_else(ApiError::not_found)?;
     let (name, inn): (String, String) =
         sqlx::query_as("SELECT name, inn FROM organizations WHERE id = $1").bind(org).fetch_one(&state.db).await?;
+    let limit = state.settings.workers.sync_export_limit;
+    if statements::day_count(&state.db, org, day).await? > limit {
+        return Err(ApiError::new(
+            shared::ErrorCode::ExportTooLarge,
+            format!("The day has more than {limit} operations; export its transactions in the background."),
+        ));
+    }
     let rows = statements::day_rows(&state.db, org, day).await?;
     let file_name = ledger::xlsx::file_name(&inn, day);
     let bytes = tokio::task::spawn_blocking(move || ledger::xlsx::write(&name, &inn, &statement, &rows))

@@ -83,6 +83,9 @@ pub async fn confirm(
     let hashes: Vec<[u8; 32]> =
         codes.iter().filter_map(|c| two_factor::recovery_hash(&state.keys, s.user.id, c)).collect();
     let mut tx = state.db.begin().await?;
+    // The user's row lock orders this against a sign-in on the password alone (which takes it
+    // to start its session): that session is either ended below or never started.
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE").bind(s.user.id).execute(&mut *tx).await?;
     if !db::two_factor::confirm(&mut tx, s.user.id, step, now).await? {
         return Err(ApiError::new(ErrorCode::Conflict, "Two-factor sign-in is already on."));
     }

@@ -163,10 +163,10 @@ mod tests {
     /// What happens next to the model gateway.
     #[derive(Debug, Clone)]
     enum Step {
-        /// A payment succeeds (one-stage) or is held (two-stage).
+        /// A payment succeeds (one-stage) or is held (two-stage); its fee is the tariff's on
+        /// what is taken.
         Pay {
             kopecks: u64,
-            fee: u64,
             two_stage: bool,
         },
         /// The hold of payment `n` (modulo) is captured: all or a part (per mille).
@@ -193,11 +193,7 @@ mod tests {
 
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
-            (1u64..5_000_000, 0u64..10_000, any::<bool>()).prop_map(|(kopecks, fee, two_stage)| Step::Pay {
-                kopecks,
-                fee,
-                two_stage
-            }),
+            (1u64..5_000_000, any::<bool>()).prop_map(|(kopecks, two_stage)| Step::Pay { kopecks, two_stage }),
             (any::<usize>(), 1u16..=1000).prop_map(|(n, part)| Step::Capture { n, part }),
             (any::<usize>(), 1u16..=1000).prop_map(|(n, part)| Step::RefundStart { n, part }),
             any::<bool>().prop_map(|succeeded| Step::RefundEnd { succeeded }),
@@ -206,11 +202,19 @@ mod tests {
         ]
     }
 
+    /// The manual's ecom tariff: 0.7 % + 0.45 %, at least 45.00.
+    fn tariff() -> crate::domain::fees::Tariff {
+        crate::domain::fees::Tariff {
+            service_fee_percent: shared::Percent::parse("0.7").expect("percent"),
+            bank_fee_percent: shared::Percent::parse("0.45").expect("percent"),
+            min_fee: Amount::parse("45").expect("amount"),
+        }
+    }
+
     #[derive(Debug, Default)]
     struct Payment {
         held: Option<Amount>,
         captured: Option<Amount>,
-        fee: Amount,
         /// Succeeded and processing refunds, as `operations.refunded_amount` counts them.
         refunded: Amount,
         refunds_succeeded: Amount,
@@ -220,7 +224,7 @@ mod tests {
         day: Date,
         payments: Vec<Payment>,
         refunds: std::collections::VecDeque<(usize, Amount)>,
-        postings: Vec<(Posted, Vec<(Account, SignedAmount)>)>,
+        postings: Vec<(Posted, Vec<(Account, SignedAmount)>, OffsetDateTime)>,
         balances: BTreeMap<Account, SignedAmount>,
         released: SignedAmount,
         recognized: Amount,
@@ -233,10 +237,11 @@ mod tests {
         }
 
         fn post(&mut self, op: OperationType, captured: Amount, fee: Amount) {
-            let p = balance_transaction(op, captured, fee, self.at());
+            let at = self.at();
+            let p = balance_transaction(op, captured, fee, at);
             let l = legs(&p);
             self.book(&l);
-            self.postings.push((p, l));
+            self.postings.push((p, l, at));
         }
 
         fn book(&mut self, legs: &[(Account, SignedAmount)]) {
@@ -249,14 +254,14 @@ mod tests {
 
         fn apply(&mut self, step: Step) {
             match step {
-                Step::Pay { kopecks, fee, two_stage } => {
-                    let (a, f) = (amount(kopecks), amount(fee));
+                Step::Pay { kopecks, two_stage } => {
+                    let a = amount(kopecks);
                     if two_stage {
                         // A hold posts nothing; its fee is known at capture.
-                        self.payments.push(Payment { held: Some(a), fee: f, ..Default::default() });
+                        self.payments.push(Payment { held: Some(a), ..Default::default() });
                     } else {
-                        self.payments.push(Payment { captured: Some(a), fee: f, ..Default::default() });
-                        self.post(OperationType::Ecom, a, f);
+                        self.payments.push(Payment { captured: Some(a), ..Default::default() });
+                        self.post(OperationType::Ecom, a, tariff().fee_for(a).total);
                     }
                 }
                 Step::Capture { n, part } => {
@@ -265,8 +270,7 @@ mod tests {
                     let Some(held) = p.held.take() else { return };
                     let taken = part_of(held, part);
                     p.captured = Some(taken);
-                    let fee = p.fee;
-                    self.post(OperationType::Ecom, taken, fee);
+                    self.post(OperationType::Ecom, taken, tariff().fee_for(taken).total);
                 }
                 Step::RefundStart { n, part } => {
                     let Some(i) = (!self.payments.is_empty()).then(|| n % self.payments.len()) else { return };
@@ -294,22 +298,27 @@ mod tests {
                     self.post(OperationType::Oct, a, amount(fee));
                 }
                 Step::Midnight => {
+                    let closed = self.day;
                     self.day += Duration::days(1);
                     // Release what became available by today, less what was released before.
                     let due: SignedAmount = self
                         .postings
                         .iter()
-                        .filter(|(p, _)| p.kind == BalanceTransactionType::Payment && p.available_on <= self.day)
-                        .map(|(p, _)| p.net)
+                        .filter(|(p, _, _)| p.kind == BalanceTransactionType::Payment && p.available_on <= self.day)
+                        .map(|(p, _, _)| p.net)
                         .sum();
                     let release = release_legs(due - self.released);
                     self.book(&release);
                     self.released = due;
-                    let fees: SignedAmount = self.postings.iter().map(|(p, _)| SignedAmount::from(p.fee)).sum();
-                    let new = (fees - SignedAmount::from(self.recognized)).abs();
-                    let recognition = recognition_legs(new);
-                    self.book(&recognition);
-                    self.recognized = self.recognized.checked_add(new).expect("sum");
+                    // The closed day's fees become income (the statement of that day does it).
+                    let fees = self
+                        .postings
+                        .iter()
+                        .filter(|(_, _, at)| moscow_day(*at) == closed)
+                        .map(|(p, _, _)| p.fee)
+                        .fold(Amount::ZERO, |a, b| a.checked_add(b).expect("sum"));
+                    self.book(&recognition_legs(fees));
+                    self.recognized = self.recognized.checked_add(fees).expect("sum");
                 }
             }
         }
@@ -348,7 +357,7 @@ mod tests {
                 }
             }
             let bal = |a: Account| m.balances.get(&a).copied().unwrap_or_default();
-            let sum = |f: &dyn Fn(&Posted) -> SignedAmount| m.postings.iter().map(|(p, _)| f(p)).sum::<SignedAmount>();
+            let sum = |f: &dyn Fn(&Posted) -> SignedAmount| m.postings.iter().map(|(p, _, _)| f(p)).sum::<SignedAmount>();
             // Every posting balanced (checked as booked), so the whole ledger sums to zero.
             prop_assert_eq!(Account::ALL.iter().map(|a| bal(*a)).sum::<SignedAmount>(), SignedAmount::ZERO);
             // The merchant's balance is the sum of net, split by availability.
@@ -358,9 +367,11 @@ mod tests {
             prop_assert_eq!(bal(Account::Pending), pending);
             let (available, pending_shown) = split(total, pending);
             prop_assert_eq!(available + pending_shown, total);
-            // Fees: charged = recognized + still accrued.
+            // Fees: charged = recognized (closed days) + still accrued (today's).
             let fees = sum(&|p| SignedAmount::from(p.fee));
             prop_assert_eq!(bal(Account::Fees) + bal(Account::FeeRevenue), fees);
+            let today: SignedAmount = m.postings.iter().filter(|(_, _, at)| moscow_day(*at) == m.day).map(|(p, _, _)| SignedAmount::from(p.fee)).sum();
+            prop_assert_eq!(bal(Account::Fees), today);
             // The bank owes the captured money less what went back out to cards.
             let captured: SignedAmount = m.payments.iter().filter_map(|p| p.captured).map(SignedAmount::from).sum();
             let refunded: SignedAmount = m.payments.iter().map(|p| SignedAmount::from(p.refunds_succeeded)).sum();

@@ -73,13 +73,15 @@ pub async fn write(db: &mut PgConnection, p: &Posting<'_>, legs: &[(Account, Sig
 /// Posts what an operation's move from `from` to its current status puts on the balance: a
 /// payment when it is first charged (or captured), a refund or a payout when it succeeds.
 /// Any other move posts nothing. In the transaction of the move, so both or neither commit.
+/// The posting's time is the operation's execution (`now` if it has none), as the back-fill's.
 pub async fn post_operation(
     db: &mut PgConnection,
     from: OperationStatus,
     op: &OperationRow,
-    at: OffsetDateTime,
-) -> sqlx::Result<()> {
-    let Some(posted) = posting_of(from, op, at) else { return Ok(()) };
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let at = op.executed_at.unwrap_or(now);
+    let Some(posted) = posting_of(from, op, at)? else { return Ok(()) };
     let posting = Posting {
         org: op.organization_id,
         kind: posted.kind.as_str(),
@@ -95,13 +97,17 @@ pub async fn post_operation(
 }
 
 /// The balance transaction of a move, if it makes one.
-pub fn posting_of(from: OperationStatus, op: &OperationRow, at: OffsetDateTime) -> Option<Posted> {
+pub fn posting_of(from: OperationStatus, op: &OperationRow, at: OffsetDateTime) -> anyhow::Result<Option<Posted>> {
     let now_executed = executed(op.status) && !executed(from);
     if !now_executed {
-        return None;
+        return Ok(None);
     }
-    let amount = if op.kind.is_payment() { op.captured()? } else { op.amount };
-    Some(rules::balance_transaction(op.kind, amount, op.fee, at))
+    let amount = if op.kind.is_payment() {
+        op.captured().ok_or_else(|| anyhow::anyhow!("payment {} is {} with no captured amount", op.id, op.status))?
+    } else {
+        op.amount
+    };
+    Ok(Some(rules::balance_transaction(op.kind, amount, op.fee, at)))
 }
 
 /// The organization's balance now: `(available, pending)`. The total is the last statement's

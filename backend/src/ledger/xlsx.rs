@@ -1,7 +1,9 @@
 //! A daily statement as an xlsx: «Акт сверки» (the figures, the closing balance and the count
 //! as formulas) and «Реестр» (the day's balance transactions, with total formulas). Every cell
 //! is typed (numbers, dates), and every formula is written with its computed value, so a reader
-//! that does not calculate (calamine, a preview) sees the figures too.
+//! that does not calculate (calamine, a preview) sees the figures too. Rows are written in
+//! order in constant-memory mode, and a day of more than `workers.sync_export_limit` rows is
+//! refused before it is read (the cabinet API answers `422 export_too_large`).
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -95,7 +97,7 @@ pub fn write(org_name: &str, inn: &str, s: &Statement, rows: &[Row]) -> Result<V
     act.write_string_with_format(12, 0, "Операций за день", &bold)?;
     act.write_formula_with_format(12, 2, Formula::new("=C8+C9+C11").set_result(s.operations_count.to_string()), &bold)?;
 
-    let list = book.add_worksheet();
+    let list = book.add_worksheet_with_constant_memory()?;
     list.set_name("Реестр")?;
     let headers = [
         ("Время (МСК)", 20.0),

@@ -305,6 +305,20 @@ async fn the_database_refuses_an_unbalanced_posting_and_any_edit() {
     .expect("one leg");
     let refused = tx.commit().await.expect_err("an unbalanced posting never commits");
     assert!(refused.to_string().contains("does not balance"), "{refused}");
+    // Not even with a temporary table of the same name standing in front of the real one.
+    let mut tx = app.db.begin().await.expect("tx");
+    let id = uuid::Uuid::now_v7();
+    sqlx::raw_sql(&format!(
+        "CREATE TEMP TABLE ledger_entries (posting_id uuid, amount numeric) ON COMMIT DROP;
+         INSERT INTO pg_temp.ledger_entries VALUES ('{id}', 10), ('{id}', -10);
+         INSERT INTO public.ledger_postings (id, kind, organization_id, amount, fee, net, created_at, available_on)
+         VALUES ('{id}', 'release', '{org}', 10, 0, 0, now(), current_date);
+         INSERT INTO public.ledger_entries (posting_id, organization_id, account, amount) VALUES ('{id}', '{org}', 'available', 10);"
+    ))
+    .execute(&mut *tx)
+    .await
+    .expect("shadowed");
+    assert!(tx.commit().await.is_err(), "the check reads the real entries");
     for edit in [
         "UPDATE ledger_entries SET amount = amount + 1",
         "DELETE FROM ledger_entries",
@@ -368,9 +382,6 @@ async fn the_migrations_back_fill_posts_what_live_operations_post() {
     assert_eq!(live.len(), 6, "{live:?}");
     // Forget the ledger (as the owner, past its guards) and let the migration's back-fill
     // rebuild it from the operations alone.
-    let migration = include_str!("../../../migrations/20261202000030_ledger.sql");
-    let start = migration.find("-- Back-fill:").expect("back-fill");
-    let end = migration.find("CREATE INDEX ledger_entries_posting_idx").expect("indexes");
     sqlx::raw_sql(
         "ALTER TABLE ledger_entries DISABLE TRIGGER USER; ALTER TABLE ledger_postings DISABLE TRIGGER USER;
          TRUNCATE ledger_entries, ledger_postings;",
@@ -378,12 +389,80 @@ async fn the_migrations_back_fill_posts_what_live_operations_post() {
     .execute(&app.db)
     .await
     .expect("reset");
-    sqlx::raw_sql(&migration[start..end]).execute(&app.db).await.expect("back-fill");
+    let posted: i64 =
+        sqlx::query_scalar("SELECT ledger_post_missing(NULL, NULL, NULL)").fetch_one(&app.db).await.expect("back-fill");
+    assert_eq!(posted, 6);
     sqlx::raw_sql("ALTER TABLE ledger_entries ENABLE TRIGGER USER; ALTER TABLE ledger_postings ENABLE TRIGGER USER;")
         .execute(&app.db)
         .await
         .expect("guards back");
     assert_eq!(snapshot().await, live);
+    let report = verify(&app).await;
+    assert!(report.ok(), "{}", report.render());
+}
+
+#[tokio::test]
+async fn a_posting_stamped_in_a_stated_day_goes_to_the_next_and_a_missing_one_is_caught_up() {
+    let app = spawn_app().await;
+    let (org, m) = app.merchant_of_new_org().await;
+    let first = m.pay("4242424242424242", "1000.00").await;
+    // The 28th is stated at 00:11 on the 29th (Moscow).
+    app.clock.advance(Duration::hours(9) + Duration::minutes(11));
+    clickpay::ledger::statements::pass(&app.state).await.expect("pass");
+    // A node whose clock is 15 minutes behind finishes a payment "on the 28th".
+    app.clock.advance(Duration::minutes(-15));
+    let late = m.pay("4242424242424242", "2000.00").await;
+    app.clock.advance(Duration::minutes(15));
+    let moved = json(m.get("/balance-transactions?limit=1").await).await;
+    let t = &moved["data"][0];
+    assert_eq!(t["source"], late["id"]);
+    assert_eq!(
+        (t["created_at"].as_str(), t["available_on"].as_str()),
+        (Some("2026-11-28T21:00:00Z"), Some("2026-11-30"))
+    );
+    // A payment that succeeded on a node that never posted it (the version before the ledger).
+    let lost = m.pay("4242424242424242", "300.00").await;
+    sqlx::raw_sql(&format!(
+        "ALTER TABLE ledger_entries DISABLE TRIGGER USER; ALTER TABLE ledger_postings DISABLE TRIGGER USER;
+         DELETE FROM ledger_entries WHERE posting_id = (SELECT id FROM ledger_postings WHERE operation_id = '{0}');
+         DELETE FROM ledger_postings WHERE operation_id = '{0}';
+         ALTER TABLE ledger_entries ENABLE TRIGGER USER; ALTER TABLE ledger_postings ENABLE TRIGGER USER;",
+        lost["id"].as_str().expect("id")
+    ))
+    .execute(&app.db)
+    .await
+    .expect("forget a posting");
+    assert!(!verify(&app).await.ok(), "verify sees the operation without its posting");
+    // The 29th is stated: it counts the late payment once, and posts the lost one first.
+    app.clock.advance(Duration::days(1));
+    clickpay::ledger::statements::pass(&app.state).await.expect("pass");
+    let list = json(
+        app.cabinet(&app.create_user(Role::Partner, &[org]).await)
+            .await
+            .get(&format!("/organizations/{org}/statements?from=2026-11-28&to=2026-11-29"))
+            .await,
+    )
+    .await;
+    let days: Vec<_> = list["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|s| {
+            (
+                s["day"].as_str().map(str::to_owned),
+                s["payments"].as_str().map(str::to_owned),
+                s["payments_count"].as_i64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            (Some("2026-11-28".to_owned()), Some("1000.00".to_owned()), Some(1)),
+            (Some("2026-11-29".to_owned()), Some("2300.00".to_owned()), Some(2)),
+        ]
+    );
+    assert_eq!(first["status"], "succeeded");
     let report = verify(&app).await;
     assert!(report.ok(), "{}", report.render());
 }
