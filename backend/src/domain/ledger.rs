@@ -220,11 +220,14 @@ mod tests {
         refunds_succeeded: Amount,
     }
 
+    /// A posting the model booked: the balance transaction, its legs, and when.
+    type Booked = (Posted, Vec<(Account, SignedAmount)>, OffsetDateTime);
+
     struct Model {
         day: Date,
         payments: Vec<Payment>,
         refunds: std::collections::VecDeque<(usize, Amount)>,
-        postings: Vec<(Posted, Vec<(Account, SignedAmount)>, OffsetDateTime)>,
+        postings: Vec<Booked>,
         balances: BTreeMap<Account, SignedAmount>,
         released: SignedAmount,
         recognized: Amount,
