@@ -71,11 +71,12 @@ fn internal(e: impl std::fmt::Debug) -> HttpResponse {
 /// The caller's label; a bookings' column holds at most this many characters of it.
 const MAX_LABEL: usize = 100;
 
-fn label(req: &HttpRequest) -> Result<Option<String>, HttpResponse> {
+/// The caller's label, if it sent one; `Err` (the answer to give) when it is not a label.
+fn label(req: &HttpRequest) -> Result<Option<String>, Box<HttpResponse>> {
     match req.headers().get(LABEL_HEADER).map(|v| v.to_str()) {
         None => Ok(None),
         Some(Ok(l)) if !l.is_empty() && l.len() <= MAX_LABEL => Ok(Some(l.to_owned())),
-        Some(_) => Err(bad_request(format!("{LABEL_HEADER} must be 1-{MAX_LABEL} visible ASCII characters"))),
+        Some(_) => Err(Box::new(bad_request(format!("{LABEL_HEADER} must be 1-{MAX_LABEL} visible ASCII characters")))),
     }
 }
 
@@ -87,7 +88,7 @@ where
 {
     let label = match label(req) {
         Ok(label) => label,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let plan = state.faults.plan(card.as_deref(), label.as_deref()).unwrap_or_default();
     if !plan.latency.is_zero() {
@@ -232,7 +233,7 @@ async fn ledger(state: web::Data<BankState>, req: HttpRequest, query: web::Query
     let q = query.into_inner();
     let label = match label(&req) {
         Ok(label) => label,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
