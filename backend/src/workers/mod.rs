@@ -1,5 +1,5 @@
 //! The background work of a server process. Settlement, payer-step expiries, hold expiries,
-//! webhook delivery,
+//! webhook delivery, the daily reconciliation with the bank,
 //! report compaction and purges each run as their own task on their own interval, so a slow
 //! merchant endpoint never holds up settlement, and each bounds its own concurrency. All of them
 //! claim rows with `FOR UPDATE SKIP LOCKED` or a lease, so nodes run side by side.
@@ -8,6 +8,7 @@ pub mod compaction;
 pub mod delivery;
 pub mod expiry;
 pub mod purge;
+pub mod reconciliation;
 pub mod settlement;
 
 use std::future::Future;
@@ -30,6 +31,7 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
         spawn("delivery", &state, &stop, poll, |s| async move { delivery::pass(&s).await }),
         spawn("compaction", &state, &stop, poll * 5, |s| async move { compaction::pass(&s).await }),
         spawn("exports", &state, &stop, poll * 2, |s| async move { crate::reports::exports::pass(&s).await }),
+        spawn("reconciliation", &state, &stop, poll * 30, |s| async move { reconciliation::pass(&s).await }),
         spawn("purge", &state, &stop, Duration::from_secs(60), |s| async move {
             purge::purge_idempotency(&s).await.map(|_| false)
         }),

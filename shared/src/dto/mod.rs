@@ -6,4 +6,5 @@ pub mod auth;
 pub mod events;
 pub mod organizations;
 pub mod payments;
+pub mod reconciliation;
 pub mod transactions;

@@ -1,0 +1,546 @@
+//! Reconciliation's records: the operations a day's run reads, its runs (claimed one per day at
+//! a time under a lease) and the discrepancies they find, kept one open row per (day,
+//! reference, type) however often the day is run again.
+
+use shared::dto::reconciliation::{
+    BankSide, BookingType, DiscrepancyKind, DiscrepancyStatus, DiscrepancyView, GatewaySide, RunStatus, RunTrigger,
+    RunView,
+};
+use shared::ids::{DiscrepancyId, OperationId, OrganizationId, ReconciliationRunId, UserId};
+use shared::{Amount, OperationStatus, OperationType};
+use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
+use time::{Date, OffsetDateTime};
+
+use crate::db::operations::HoldStep;
+
+/// An operation as reconciliation reads it, with the times of its hold's status changes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OperationFacts {
+    pub id: OperationId,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    #[sqlx(rename = "type")]
+    pub kind: OperationType,
+    pub status: OperationStatus,
+    pub amount: Amount,
+    pub currency: String,
+    pub capture: bool,
+    pub captured_amount: Option<Amount>,
+    pub hold_step: Option<HoldStep>,
+    pub acquirer_reference: String,
+    pub bank_transaction_id: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub executed_at: Option<OffsetDateTime>,
+    /// A two-stage payment's: when it became `authorized`, `succeeded` (its capture) and
+    /// `canceled` (its release), and when its last step went to the bank.
+    pub authorized_at: Option<OffsetDateTime>,
+    pub succeeded_at: Option<OffsetDateTime>,
+    pub canceled_at: Option<OffsetDateTime>,
+    pub step_sent_at: Option<OffsetDateTime>,
+}
+
+const FACTS: &str = "SELECT o.id, o.organization_id, org.name AS organization_name, o.type, o.status, o.amount, o.currency,
+        o.capture, o.captured_amount, o.hold_step, o.acquirer_reference, o.bank_transaction_id, o.created_at, o.executed_at,
+        h.authorized_at, h.succeeded_at, h.canceled_at, h.step_sent_at
+   FROM operations o
+   JOIN organizations org ON org.id = o.organization_id
+   LEFT JOIN LATERAL (
+        SELECT min(created_at) FILTER (WHERE to_status = 'authorized') AS authorized_at,
+               min(created_at) FILTER (WHERE to_status = 'succeeded') AS succeeded_at,
+               min(created_at) FILTER (WHERE to_status = 'canceled') AS canceled_at,
+               max(created_at) FILTER (WHERE from_status = 'authorized' AND to_status = 'processing') AS step_sent_at
+          FROM operation_status_history WHERE operation_id = o.id AND NOT o.capture) h ON true";
+
+/// Ids are asked for this many at a time.
+const CHUNK: usize = 5_000;
+
+/// The operations whose bank answer the gateway recorded within `[from, to)`.
+pub async fn recorded_between(db: &PgPool, from: OffsetDateTime, to: OffsetDateTime) -> sqlx::Result<Vec<OperationId>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT operation_id FROM operation_status_history
+          WHERE created_at >= $1 AND created_at < $2 AND to_status IN ('authorized', 'succeeded', 'failed', 'canceled')",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}
+
+/// The facts of these operations.
+pub async fn facts(db: &PgPool, ids: &[OperationId]) -> sqlx::Result<Vec<OperationFacts>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let chunk: Vec<uuid::Uuid> = chunk.iter().map(|id| id.0).collect();
+        out.extend(sqlx::query_as(&format!("{FACTS} WHERE o.id = ANY($1)")).bind(chunk).fetch_all(db).await?);
+    }
+    Ok(out)
+}
+
+/// The facts of the operations under these references (our references at the bank).
+pub async fn facts_by_reference(db: &PgPool, references: &[String]) -> sqlx::Result<Vec<OperationFacts>> {
+    let mut out = Vec::new();
+    for chunk in references.chunks(CHUNK) {
+        out.extend(
+            sqlx::query_as(&format!("{FACTS} WHERE o.acquirer_reference = ANY($1)")).bind(chunk).fetch_all(db).await?,
+        );
+    }
+    Ok(out)
+}
+
+/// What claiming a day's run came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    Claimed(ReconciliationRunId),
+    /// Another run of the day holds its lease.
+    Running,
+    /// The schedule's run of the day is done, or failed a moment ago (tried again later).
+    NotDue,
+}
+
+/// A run about to be claimed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRun {
+    pub day: Date,
+    pub trigger: RunTrigger,
+    pub started_by: Option<UserId>,
+    pub grace_minutes: i64,
+    pub now: OffsetDateTime,
+    pub leased_until: OffsetDateTime,
+    /// The schedule's: a run completed since this is the day's run.
+    pub done_if_since: Option<OffsetDateTime>,
+    /// The schedule's: a run that failed since this is not tried again yet.
+    pub retry_after_failure_since: Option<OffsetDateTime>,
+}
+
+/// Serializes claims and completions of one day's runs (two nodes never both run it).
+async fn lock_day(tx: &mut Transaction<'_, Postgres>, day: Date) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('reconciliation_runs'), $1)")
+        .bind(day.to_julian_day())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Starts a run of the day unless one holds its lease (one whose lease ran out died with its
+/// node: it is marked failed) or, for the schedule, the day's run is done.
+pub async fn claim_run(db: &PgPool, run: NewRun) -> sqlx::Result<Claim> {
+    let mut tx = db.begin().await?;
+    lock_day(&mut tx, run.day).await?;
+    sqlx::query(
+        "UPDATE reconciliation_runs SET status = 'failed', finished_at = $2, leased_until = NULL,
+                error = 'abandoned: its node stopped before the run finished'
+          WHERE day = $1 AND status = 'running' AND leased_until < $2",
+    )
+    .bind(run.day)
+    .bind(run.now)
+    .execute(&mut *tx)
+    .await?;
+    let (running, done, failed): (bool, bool, bool) = sqlx::query_as(
+        "SELECT coalesce(bool_or(status = 'running'), false),
+                coalesce(bool_or(status = 'completed' AND started_at >= $2), false),
+                coalesce(bool_or(status = 'failed' AND finished_at >= $3), false)
+           FROM reconciliation_runs WHERE day = $1",
+    )
+    .bind(run.day)
+    .bind(run.done_if_since)
+    .bind(run.retry_after_failure_since)
+    .fetch_one(&mut *tx)
+    .await?;
+    if running {
+        return Ok(Claim::Running);
+    }
+    if done || failed {
+        return Ok(Claim::NotDue);
+    }
+    let id = ReconciliationRunId::new();
+    sqlx::query(
+        "INSERT INTO reconciliation_runs (id, day, trigger, started_by, status, grace_minutes, started_at, leased_until)
+         VALUES ($1, $2, $3, $4, 'running', $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(run.day)
+    .bind(run.trigger)
+    .bind(run.started_by)
+    .bind(run.grace_minutes as i32)
+    .bind(run.now)
+    .bind(run.leased_until)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Claim::Claimed(id))
+}
+
+/// Extends a running run's lease; `false` when it is no longer running (taken over).
+pub async fn heartbeat(db: &PgPool, run: ReconciliationRunId, until: OffsetDateTime) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE reconciliation_runs SET leased_until = $2 WHERE id = $1 AND status = 'running'")
+        .bind(run)
+        .bind(until)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a run that could not finish, saying why.
+pub async fn fail_run(db: &PgPool, run: ReconciliationRunId, error: &str, now: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE reconciliation_runs SET status = 'failed', finished_at = $2, leased_until = NULL, error = left($3, 1000)
+          WHERE id = $1 AND status = 'running'",
+    )
+    .bind(run)
+    .bind(now)
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A disagreement as a run found it (`settled`: the run settled the operation).
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub reference: String,
+    pub booking: BookingType,
+    pub kind: DiscrepancyKind,
+    pub settled: bool,
+    pub bank: Option<BankSide>,
+    pub gateway: Option<GatewaySide>,
+}
+
+/// What a run counted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub bank_lines: u64,
+    pub matched: u64,
+    pub settled: u64,
+    pub mismatched: u64,
+}
+
+/// Records a run's findings and completes it, in one transaction, if it still holds its lease
+/// (`false`: another run took the day over; nothing was written). The open discrepancy of a
+/// (reference, type) is updated, not repeated; one a person resolved stays resolved and is not
+/// opened again for the same kind; the day's open ones this run did not find are cleared.
+pub async fn complete_run(
+    db: &PgPool,
+    run: ReconciliationRunId,
+    day: Date,
+    found: &[Found],
+    counts: Counts,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    lock_day(&mut tx, day).await?;
+    let holds: Option<ReconciliationRunId> =
+        sqlx::query_scalar("SELECT id FROM reconciliation_runs WHERE id = $1 AND status = 'running' FOR UPDATE")
+            .bind(run)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if holds.is_none() {
+        return Ok(false);
+    }
+    for f in found {
+        record(&mut tx, run, day, f, now).await?;
+    }
+    sqlx::query(
+        "UPDATE reconciliation_discrepancies SET status = 'cleared', closed_at = $3, last_run_id = $2
+          WHERE day = $1 AND status = 'open' AND last_run_id <> $2",
+    )
+    .bind(day)
+    .bind(run)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE reconciliation_runs SET status = 'completed', finished_at = $2, leased_until = NULL,
+                bank_lines = $3, matched = $4, settled = $5, mismatched = $6
+          WHERE id = $1",
+    )
+    .bind(run)
+    .bind(now)
+    .bind(counts.bank_lines as i32)
+    .bind(counts.matched as i32)
+    .bind(counts.settled as i32)
+    .bind(counts.mismatched as i32)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Binds `$5`–`$19`: both sides' figures, the run, the time and the status.
+fn bind_sides<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    run: ReconciliationRunId,
+    f: &Found,
+    now: OffsetDateTime,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let (b, g) = (f.bank.as_ref(), f.gateway.as_ref());
+    let status = if f.settled { DiscrepancyStatus::Settled } else { DiscrepancyStatus::Open };
+    q.bind(b.map(|b| b.amount))
+        .bind(b.map(|b| b.currency.clone()))
+        .bind(b.map(|b| b.status.clone()))
+        .bind(b.map(|b| b.bank_transaction_id.clone()))
+        .bind(b.map(|b| b.booked_at))
+        .bind(g.map(|g| g.operation_id))
+        .bind(g.map(|g| g.organization_id))
+        .bind(g.map(|g| g.operation_type))
+        .bind(g.map(|g| g.status))
+        .bind(g.and_then(|g| g.amount))
+        .bind(g.and_then(|g| g.bank_transaction_id.clone()))
+        .bind(g.and_then(|g| g.recorded_at))
+        .bind(run)
+        .bind(now)
+        .bind(status)
+}
+
+/// The open discrepancy of the key takes the new figures (and is closed when settled).
+const UPDATE_OPEN: &str = "UPDATE reconciliation_discrepancies SET kind = $4, bank_amount = $5, bank_currency = $6,
+        bank_status = $7, bank_transaction_id = $8, bank_booked_at = $9, operation_id = $10, organization_id = $11,
+        operation_type = $12, gateway_status = $13, gateway_amount = $14, gateway_bank_transaction_id = $15,
+        gateway_recorded_at = $16, last_run_id = $17, last_found_at = $18, status = $19,
+        closed_at = CASE WHEN $19 = 'open' THEN NULL ELSE $18 END
+  WHERE day = $1 AND reference = $2 AND booking = $3 AND status = 'open'";
+
+/// Else a new one, unless a person resolved this very disagreement of the day already.
+const INSERT_NEW: &str = "INSERT INTO reconciliation_discrepancies (id, day, reference, booking, kind, bank_amount,
+        bank_currency, bank_status, bank_transaction_id, bank_booked_at, operation_id, organization_id, operation_type,
+        gateway_status, gateway_amount, gateway_bank_transaction_id, gateway_recorded_at, first_run_id, last_run_id,
+        found_at, last_found_at, status, closed_at)
+ SELECT $20, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $18, $19,
+        CASE WHEN $19 = 'open' THEN NULL ELSE $18 END
+  WHERE $19 <> 'open' OR NOT EXISTS (SELECT 1 FROM reconciliation_discrepancies
+         WHERE day = $1 AND reference = $2 AND booking = $3 AND kind = $4 AND status = 'resolved')";
+
+async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    run: ReconciliationRunId,
+    day: Date,
+    f: &Found,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let key = |sql| sqlx::query(sql).bind(day).bind(f.reference.clone()).bind(f.booking).bind(f.kind);
+    let updated = bind_sides(key(UPDATE_OPEN), run, f, now).execute(&mut **tx).await?;
+    if updated.rows_affected() == 0 {
+        bind_sides(key(INSERT_NEW), run, f, now).bind(DiscrepancyId::new()).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: ReconciliationRunId,
+    day: Date,
+    status: RunStatus,
+    trigger: RunTrigger,
+    started_by: Option<String>,
+    started_at: OffsetDateTime,
+    finished_at: Option<OffsetDateTime>,
+    grace_minutes: i32,
+    bank_lines: i32,
+    matched: i32,
+    settled: i32,
+    mismatched: i32,
+    error: Option<String>,
+    provisional: bool,
+}
+
+impl From<RunRow> for RunView {
+    fn from(r: RunRow) -> Self {
+        let n = |v: i32| u64::try_from(v).unwrap_or_default();
+        RunView {
+            id: r.id,
+            day: r.day,
+            status: r.status,
+            trigger: r.trigger,
+            started_by: r.started_by,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            grace_minutes: u32::try_from(r.grace_minutes).unwrap_or_default(),
+            bank_lines: n(r.bank_lines),
+            matched: n(r.matched),
+            settled: n(r.settled),
+            mismatched: n(r.mismatched),
+            error: r.error,
+            provisional: r.provisional,
+        }
+    }
+}
+
+/// A run started before its day and grace window were over (Moscow days) is provisional.
+const RUNS: &str = "SELECT r.id, r.day, r.status, r.trigger, u.login AS started_by, r.started_at, r.finished_at,
+        r.grace_minutes, r.bank_lines, r.matched, r.settled, r.mismatched, r.error,
+        r.started_at < ((r.day + 1)::timestamp AT TIME ZONE 'Europe/Moscow') + make_interval(mins => r.grace_minutes)
+            AS provisional
+   FROM reconciliation_runs r LEFT JOIN users u ON u.id = r.started_by";
+
+/// A day's runs, newest first.
+pub async fn runs_of_day(db: impl PgExecutor<'_>, day: Date, limit: i64) -> sqlx::Result<Vec<RunView>> {
+    let rows: Vec<RunRow> =
+        sqlx::query_as(&format!("{RUNS} WHERE r.day = $1 ORDER BY r.started_at DESC, r.id DESC LIMIT $2"))
+            .bind(day)
+            .bind(limit)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(RunView::from).collect())
+}
+
+/// The latest runs of every day, newest first.
+pub async fn recent_runs(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<RunView>> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!("{RUNS} ORDER BY r.started_at DESC, r.id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(RunView::from).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct DiscrepancyRow {
+    id: DiscrepancyId,
+    day: Date,
+    reference: String,
+    booking: BookingType,
+    kind: DiscrepancyKind,
+    status: DiscrepancyStatus,
+    bank_amount: Option<Amount>,
+    bank_currency: Option<String>,
+    bank_status: Option<String>,
+    bank_transaction_id: Option<String>,
+    bank_booked_at: Option<OffsetDateTime>,
+    operation_id: Option<OperationId>,
+    organization_id: Option<OrganizationId>,
+    organization_name: Option<String>,
+    operation_type: Option<OperationType>,
+    gateway_status: Option<OperationStatus>,
+    gateway_amount: Option<Amount>,
+    gateway_bank_transaction_id: Option<String>,
+    gateway_recorded_at: Option<OffsetDateTime>,
+    found_at: OffsetDateTime,
+    last_found_at: OffsetDateTime,
+    closed_at: Option<OffsetDateTime>,
+    closed_by: Option<String>,
+    comment: Option<String>,
+}
+
+impl From<DiscrepancyRow> for DiscrepancyView {
+    fn from(r: DiscrepancyRow) -> Self {
+        let bank = match (r.bank_amount, r.bank_status, r.bank_booked_at) {
+            (Some(amount), Some(status), Some(booked_at)) => Some(BankSide {
+                amount,
+                currency: r.bank_currency.unwrap_or_default(),
+                status,
+                bank_transaction_id: r.bank_transaction_id.unwrap_or_default(),
+                booked_at,
+            }),
+            _ => None,
+        };
+        let gateway = match (r.operation_id, r.organization_id, r.operation_type, r.gateway_status) {
+            (Some(operation_id), Some(organization_id), Some(operation_type), Some(status)) => Some(GatewaySide {
+                operation_id,
+                operation_type,
+                organization_id,
+                organization_name: r.organization_name.unwrap_or_default(),
+                status,
+                amount: r.gateway_amount,
+                bank_transaction_id: r.gateway_bank_transaction_id,
+                recorded_at: r.gateway_recorded_at,
+            }),
+            _ => None,
+        };
+        DiscrepancyView {
+            id: r.id,
+            day: r.day,
+            reference: r.reference,
+            booking: r.booking,
+            kind: r.kind,
+            status: r.status,
+            bank,
+            gateway,
+            found_at: r.found_at,
+            last_found_at: r.last_found_at,
+            closed_at: r.closed_at,
+            closed_by: r.closed_by,
+            comment: r.comment,
+        }
+    }
+}
+
+const DISCREPANCIES: &str =
+    "SELECT d.id, d.day, d.reference, d.booking, d.kind, d.status, d.bank_amount, d.bank_currency,
+        d.bank_status, d.bank_transaction_id, d.bank_booked_at, d.operation_id, d.organization_id,
+        org.name AS organization_name, d.operation_type, d.gateway_status, d.gateway_amount,
+        d.gateway_bank_transaction_id, d.gateway_recorded_at, d.found_at, d.last_found_at, d.closed_at,
+        u.login AS closed_by, d.comment
+   FROM reconciliation_discrepancies d
+   LEFT JOIN organizations org ON org.id = d.organization_id
+   LEFT JOIN users u ON u.id = d.closed_by";
+
+/// A day's discrepancies, the open ones first, and how many there are in all.
+pub async fn discrepancies_of_day(db: &PgPool, day: Date, limit: i64) -> sqlx::Result<(Vec<DiscrepancyView>, u64)> {
+    let rows: Vec<DiscrepancyRow> = sqlx::query_as(&format!(
+        "{DISCREPANCIES} WHERE d.day = $1 ORDER BY d.status = 'open' DESC, d.found_at, d.reference, d.booking LIMIT $2"
+    ))
+    .bind(day)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM reconciliation_discrepancies WHERE day = $1")
+        .bind(day)
+        .fetch_one(db)
+        .await?;
+    Ok((rows.into_iter().map(DiscrepancyView::from).collect(), u64::try_from(total).unwrap_or_default()))
+}
+
+/// Open discrepancies of every day, the latest days first; `true` when there are more.
+pub async fn open_discrepancies(db: &PgPool, limit: i64) -> sqlx::Result<(Vec<DiscrepancyView>, bool)> {
+    let mut rows: Vec<DiscrepancyRow> = sqlx::query_as(&format!(
+        "{DISCREPANCIES} WHERE d.status = 'open' ORDER BY d.day DESC, d.found_at, d.reference, d.booking LIMIT $1"
+    ))
+    .bind(limit + 1)
+    .fetch_all(db)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or_default());
+    Ok((rows.into_iter().map(DiscrepancyView::from).collect(), more))
+}
+
+/// How many discrepancies are open, on one day or on every day.
+pub async fn open_count(db: impl PgExecutor<'_>, day: Option<Date>) -> sqlx::Result<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM reconciliation_discrepancies WHERE status = 'open' AND ($1::date IS NULL OR day = $1)",
+    )
+    .bind(day)
+    .fetch_one(db)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
+/// One discrepancy, locked for a change.
+pub async fn lock_discrepancy(
+    tx: &mut Transaction<'_, Postgres>,
+    id: DiscrepancyId,
+) -> sqlx::Result<Option<DiscrepancyView>> {
+    let row: Option<DiscrepancyRow> = sqlx::query_as(&format!("{DISCREPANCIES} WHERE d.id = $1 FOR UPDATE OF d"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(DiscrepancyView::from))
+}
+
+/// Closes an open discrepancy as resolved by a person, with why.
+pub async fn resolve(
+    tx: &mut Transaction<'_, Postgres>,
+    id: DiscrepancyId,
+    by: UserId,
+    comment: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<DiscrepancyView>> {
+    sqlx::query(
+        "UPDATE reconciliation_discrepancies SET status = 'resolved', closed_at = $2, closed_by = $3, comment = $4
+          WHERE id = $1 AND status = 'open'",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(by)
+    .bind(comment)
+    .execute(&mut **tx)
+    .await?;
+    lock_discrepancy(tx, id).await
+}
