@@ -16,8 +16,9 @@ use shared::{OperationStatus, Role};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::bank::unique_card;
-use crate::clients::{Cabinet, Merchant, payment_body};
+use crate::clients::{Cabinet, Merchant};
 use crate::helpers::{TestApp, assert_error, json as body_of, spawn_app_with};
+use crate::two_stage::hold;
 
 /// The card whose answer comes too late: its payment waits in `processing`.
 const LATE_CARD: &str = "4000000000000119";
@@ -87,15 +88,6 @@ async fn resolve(who: &Cabinet, discrepancy: &str, body: Value) -> reqwest::Resp
 
 fn entry(reference: &str, booking: &str, kind: &str) -> (String, String, String) {
     (reference.to_owned(), booking.to_owned(), kind.to_owned())
-}
-
-/// A two-stage payment.
-async fn hold(m: &Merchant, card: &str, amount: &str) -> Value {
-    let mut body = payment_body(card, amount);
-    body["capture"] = json!(false);
-    let res = m.post("/payments", body).await;
-    assert_eq!(res.status(), 201);
-    body_of(res).await
 }
 
 async fn fault(app: &TestApp, label: &str, card: &str, rule: Value) {

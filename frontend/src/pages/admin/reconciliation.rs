@@ -123,50 +123,53 @@ fn DayView(result: DayResult, reload: Callback<()>) -> impl IntoView {
                 Some(run) => view! { <RunSummary run=run open=result.open /> }.into_any(),
             }}
         </div>
-        <div class="card flush" data-testid="open-discrepancies">
-            <div class="card-head table-caption"><h2>{t::OPEN_TITLE}" ("{open_count}")"</h2></div>
-            {if open.is_empty() {
-                view! { <Empty message=t::NO_OPEN /> }.into_any()
-            } else {
-                view! {
-                    <div class="scroll-x" role="region" aria-label=t::OPEN_TITLE tabindex="0">
-                        <table class="table">
-                            <thead><tr>
-                                <th>{t::KIND}</th><th>{t::REFERENCE}</th><th>{t::TYPE}</th><th>{t::BANK}</th><th>{t::GATEWAY}</th><th></th>
-                            </tr></thead>
-                            <tbody>{open.into_iter().map(|d| view! { <OpenRow d=d reload=reload /> }).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-        </div>
-        {(!closed.is_empty()).then(|| view! {
-            <div class="card flush" data-testid="closed-discrepancies">
-                <div class="card-head table-caption"><h2>{t::CLOSED_TITLE}</h2></div>
-                <div class="scroll-x" role="region" aria-label=t::CLOSED_TITLE tabindex="0">
-                    <table class="table">
-                        <thead><tr>
-                            <th>{t::STATUS}</th><th>{t::KIND}</th><th>{t::REFERENCE}</th><th>{t::TYPE}</th><th>{t::CLOSED_BY}</th><th>{t::COMMENT}</th>
-                        </tr></thead>
-                        <tbody>{closed.into_iter().map(closed_row).collect_view()}</tbody>
-                    </table>
+        {if open.is_empty() {
+            view! {
+                <div class="card" data-testid="open-discrepancies">
+                    <h2>{t::OPEN_TITLE}</h2>
+                    <Empty message=t::NO_OPEN />
                 </div>
-            </div>
+            }.into_any()
+        } else {
+            view! {
+                <TableCard title=format!("{} ({open_count})", t::OPEN_TITLE) region=t::OPEN_TITLE testid="open-discrepancies">
+                    <thead><tr>
+                        <th>{t::KIND}</th><th>{t::REFERENCE}</th><th>{t::TYPE}</th><th>{t::BANK}</th><th>{t::GATEWAY}</th><th></th>
+                    </tr></thead>
+                    <tbody>{open.into_iter().map(|d| view! { <OpenRow d=d reload=reload /> }).collect_view()}</tbody>
+                </TableCard>
+            }.into_any()
+        }}
+        {(!closed.is_empty()).then(|| view! {
+            <TableCard title=t::CLOSED_TITLE.to_owned() region=t::CLOSED_TITLE testid="closed-discrepancies">
+                <thead><tr>
+                    <th>{t::STATUS}</th><th>{t::KIND}</th><th>{t::REFERENCE}</th><th>{t::TYPE}</th><th>{t::CLOSED_BY}</th><th>{t::COMMENT}</th>
+                </tr></thead>
+                <tbody>{closed.into_iter().map(closed_row).collect_view()}</tbody>
+            </TableCard>
         })}
         {(!runs.is_empty()).then(|| view! {
-            <div class="card flush" data-testid="runs">
-                <div class="card-head table-caption"><h2>{t::RUNS_TITLE}</h2></div>
-                <div class="scroll-x" role="region" aria-label=t::RUNS_TITLE tabindex="0">
-                    <table class="table">
-                        <thead><tr>
-                            <th>{t::STARTED}</th><th>{t::WHO}</th><th>{t::STATUS}</th><th class="num">{t::BANK_LINES}</th>
-                            <th class="num">{t::MATCHED}</th><th class="num">{t::SETTLED}</th><th class="num">{t::MISMATCHED}</th>
-                        </tr></thead>
-                        <tbody>{runs.into_iter().map(run_row).collect_view()}</tbody>
-                    </table>
-                </div>
-            </div>
+            <TableCard title=t::RUNS_TITLE.to_owned() region=t::RUNS_TITLE testid="runs">
+                <thead><tr>
+                    <th>{t::STARTED}</th><th>{t::WHO}</th><th>{t::STATUS}</th><th class="num">{t::BANK_LINES}</th>
+                    <th class="num">{t::MATCHED}</th><th class="num">{t::SETTLED}</th><th class="num">{t::MISMATCHED}</th>
+                </tr></thead>
+                <tbody>{runs.into_iter().map(run_row).collect_view()}</tbody>
+            </TableCard>
         })}
+    }
+}
+
+/// A card with a heading over a table that scrolls on its own when it is wider than a phone.
+#[component]
+fn TableCard(title: String, region: &'static str, testid: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="card flush" data-testid=testid>
+            <div class="card-head table-caption"><h2>{title}</h2></div>
+            <div class="scroll-x" role="region" aria-label=region tabindex="0">
+                <table class="table">{children()}</table>
+            </div>
+        </div>
     }
 }
 
@@ -254,13 +257,13 @@ fn OpenRow(d: DiscrepancyView, reload: Callback<()>) -> impl IntoView {
     let label = format!("{} {}", t::RESOLVE, d.reference);
     view! {
         <tr data-testid=format!("discrepancy-{}", d.reference)>
-            <td><span class="badge badge-failed">{t::kind(d.kind)}</span></td>
+            <td class="nowrap"><span class="badge badge-failed">{t::kind(d.kind)}</span></td>
             <td class="mono">{reference_cell(&d)}</td>
             <td>{d.booking.label_ru()}</td>
             <td>{bank_cell(d.bank.clone())}</td>
             <td>{gateway_cell(d.gateway.clone())}</td>
-            <td class="row-actions">
-                <button type="button" class="button small" aria-expanded=move || open.get().to_string() aria-label=label
+            <td>
+                <button type="button" class="button small nowrap" aria-expanded=move || open.get().to_string() aria-label=label
                     on:click=move |_| open.update(|o| *o = !*o)>{t::RESOLVE}</button>
             </td>
         </tr>
