@@ -23,5 +23,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp, two_factor_challenges TO :"ap
 GRANT SELECT, INSERT, DELETE ON two_factor_recovery_codes TO :"app_role";
 REVOKE UPDATE, TRUNCATE ON two_factor_recovery_codes FROM :"app_role";
 GRANT UPDATE (used_at) ON two_factor_recovery_codes TO :"app_role";
+-- Reconciliation: runs and discrepancies are written and closed, never deleted (a trigger of
+-- migration 20261202000041 keeps a closed discrepancy as it was closed).
+REVOKE DELETE, TRUNCATE ON reconciliation_runs, reconciliation_discrepancies FROM :"app_role";
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_role";
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app_role";

@@ -75,6 +75,12 @@ sync_export_limit = 100000
 # A background export of more rows than this fails at once with a message to narrow the filter.
 export_row_limit = 2000000
 
+[reconciliation]
+# Either side of a Moscow day: an entry the bank booked this close to midnight and the gateway
+# recorded on the other side of it counts in the bank's day, not as a mismatch; the daily run
+# of yesterday starts this long after midnight.
+grace_minutes = 10
+
 [webhooks]
 timeout_seconds = 10
 # After the 1st, 2nd, … failed attempt: 5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (27.6 h in all).
@@ -111,6 +117,7 @@ pub struct Settings {
     pub velocity: crate::db::velocity::Limits,
     pub acquirer: AcquirerSettings,
     pub workers: WorkerSettings,
+    pub reconciliation: ReconciliationSettings,
     pub webhooks: WebhookSettings,
     /// The demo users' password (`CLICKPAY_DEMO_PASSWORD`); generated when unset.
     #[serde(default)]
@@ -234,6 +241,14 @@ pub struct WorkerSettings {
     /// The most rows a background export writes (about 115 MB per million); a filter matching
     /// more fails with a message to narrow it.
     pub export_row_limit: i64,
+}
+
+/// Reconciliation against the bank's register.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReconciliationSettings {
+    /// Minutes either side of a Moscow day within which the bank's and the gateway's times of
+    /// one booking may fall on different days (0–1440).
+    pub grace_minutes: i64,
 }
 
 /// Notification delivery.
@@ -385,6 +400,9 @@ impl Settings {
             return Err(format!(
                 "idempotency.lock_timeout_seconds must exceed acquirer.timeout_seconds + database.acquire_timeout_seconds ({longest_wait})"
             ));
+        }
+        if !(0..=1440).contains(&self.reconciliation.grace_minutes) {
+            return Err("reconciliation.grace_minutes must be within 0..=1440".into());
         }
         if self.session.idle_timeout_minutes <= 0 || self.session.idle_timeout_minutes > 15 {
             return Err("session.idle_timeout_minutes must be within 1..=15".into());

@@ -17,6 +17,7 @@ pub mod operations;
 pub mod payer;
 pub mod payment_api;
 pub mod rate_limit;
+pub mod reconciliation;
 pub mod reports;
 pub mod routes;
 pub mod sandbox_bank;

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import datetime
 import glob
 import http.server
 import json
@@ -410,7 +411,7 @@ lease_seconds = 10
     def setup(self) -> str:
         env = self.nodes[0].env
         subprocess.run([self.args.bin, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
-        password = "Chaos-password-" + os.urandom(6).hex()
+        password = self.password = "Chaos-password-" + os.urandom(6).hex()
         subprocess.run([self.args.bin, "create-admin", "--login", "chaos", "--password", password], env=env,
                        check=True, stdout=subprocess.DEVNULL)
         for n in self.nodes:
@@ -502,9 +503,38 @@ lease_seconds = 10
         load.join()
         log(f"load done in {time.time() - started:.0f} s: {len(load.requests)} requests; settling")
         self.wait_settled(max(window, time.time() + 10))
+        try:
+            self.reconciled = self.reconcile(started)
+        except (OSError, KeyError, TypeError) as e:
+            self.reconciled = [f"the reconciliation could not be asked: {e!r}"]
         for n in self.nodes:
             n.stop()
         return Checks(self, load).run()
+
+    def reconcile(self, started: float) -> list[str]:
+        """The gateway's own reconciliation of the load's Moscow days against the bank's register,
+        run by staff's API: what it left open (it settles what it can, as recovery would)."""
+        base = f"http://127.0.0.1:{self.nodes[0].port}/cabinet/api/v1"
+        _, login = http_json("POST", base + "/auth/login",
+                             {"method": "login", "identifier": "chaos", "password": self.password})
+        auth = {"Authorization": f"Bearer {login['token']}"}
+        moscow = datetime.timezone(datetime.timedelta(hours=3))
+        days = sorted({datetime.datetime.fromtimestamp(t, moscow).date().isoformat() for t in (started, time.time())})
+        found = []
+        self.reconciled_counts = Counter()
+        for day in days:
+            status, result = http_json("POST", base + f"/admin/reconciliation/days/{day}/run", {}, auth, timeout=300)
+            run = result["runs"][0] if status == 200 and result["runs"] else {}
+            if run.get("status") != "completed":
+                found.append(f"the run of {day} did not complete: HTTP {status}, {run.get('error') or result}")
+                continue
+            self.reconciled_counts.update({k: run[k] for k in ("bank_lines", "matched", "settled", "mismatched")})
+            for d in result["discrepancies"]:
+                if d["status"] == "open":
+                    gateway = d["gateway"] and f"{d['gateway']['operation_type']} {d['gateway']['status']}"
+                    bank = d["bank"] and f"{d['bank']['status']} {d['bank']['amount']}"
+                    found.append(f"{day}: {d['kind']} {d['type']} {d['reference']}: bank {bank}, gateway {gateway}")
+        return found
 
     def wait_settled(self, deadline: float) -> None:
         while time.time() < deadline:
@@ -703,6 +733,9 @@ class Checks:
         if verified.returncode != 0:
             failed = [line.strip() for line in verified.stdout.splitlines() if "FAILED" in line or line.startswith("      ")]
             self.fail("ledger verify", " | ".join(failed[:4]) or verified.stderr.strip()[-400:])
+        # 7. The gateway's own reconciliation of the days agrees with the register: nothing open.
+        for example in self.suite.reconciled:
+            self.fail("reconciliation finds nothing open", example)
 
         counts = defaultdict(int)
         for op in ops.values():
@@ -714,6 +747,7 @@ class Checks:
             "operations": len(ops),
             "by_kind": dict(sorted(counts.items())),
             "register_lines": len(ledger),
+            "reconciled": dict(getattr(self.suite, "reconciled_counts", {})),
             "events": len(events),
             "delivery_lag_s": {"p50": float(lag[0]), "p99": float(lag[1]), "max": float(lag[2]), "attempts": int(lag[3])},
             "kills": self.suite.faults["kills"],
@@ -726,7 +760,7 @@ class Checks:
 
 CHECKS = ["final state", "every key answered", "one operation per key", "same answer per key",
           "register ↔ operations", "refunds within payments", "every final state announced", "every event delivered",
-          "ledger verify"]
+          "ledger verify", "reconciliation finds nothing open"]
 
 
 def print_report(r: dict) -> None:
@@ -739,6 +773,9 @@ def print_report(r: dict) -> None:
     lag = r["delivery_lag_s"]
     print(f"    notifications: {lag['attempts']} attempts; from event to delivery p50 {lag['p50']} s, "
           f"p99 {lag['p99']} s, max {lag['max']} s")
+    rec = r.get("reconciled", {})
+    print(f"    reconciliation: {rec.get('bank_lines', 0)} register lines of the days, {rec.get('matched', 0)} matched, "
+          f"{rec.get('settled', 0)} settled, {rec.get('mismatched', 0)} mismatched")
     for check in CHECKS:
         v = r["violations"].get(check)
         print(f"    {'FAIL' if v else 'ok  '} {check}: {v['count'] if v else 0} violations"

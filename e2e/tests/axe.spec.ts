@@ -13,7 +13,7 @@ async function pages(request: import('@playwright/test').APIRequestContext): Pro
   return [
     '/transactions', `/transactions/${payment}`, '/organizations', `/organizations/${org}`,
     `/organizations/${org}/integration`, '/reports', '/settlements', '/security', '/admin/organizations',
-    `/admin/organizations/${org}`, '/admin/users', '/admin/audit',
+    `/admin/organizations/${org}`, '/admin/users', '/admin/audit', '/admin/reconciliation',
   ];
 }
 

@@ -16,8 +16,9 @@ use shared::dto::auth::{
 use shared::dto::balance::{BalanceView, StatementList, StatementView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
 use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
+use shared::dto::reconciliation::{DayResult, DiscrepancyView, Overview, ResolveRequest};
 use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, ExportView, TransactionDetail, TransactionPage};
-use shared::ids::{ApiKeyId, OperationId, OrganizationId, UserId};
+use shared::ids::{ApiKeyId, DiscrepancyId, OperationId, OrganizationId, UserId};
 use shared::{Amount, ErrorBody, ErrorCode, TerminalType};
 
 use crate::i18n;
@@ -281,6 +282,33 @@ pub async fn admin_reset_password(id: UserId) -> Result<ResetPasswordResponse, A
 /// `actor=…&action=…&organization_id=…&from=…&to=…&page=…`
 pub async fn admin_audit(query: &str) -> Result<AuditPage, ApiError> {
     send(get(&format!("/admin/audit?{query}"))).await
+}
+
+/// Staff: yesterday's reconciliation and the open discrepancies of every day.
+pub async fn reconciliation_overview() -> Result<Overview, ApiError> {
+    send(get("/admin/reconciliation/overview")).await
+}
+
+/// Staff: a day's reconciliation (`YYYY-MM-DD`, Moscow time): its runs and discrepancies.
+pub async fn reconciliation_day(day: &str) -> Result<DayResult, ApiError> {
+    send(get(&format!("/admin/reconciliation/days/{}", String::from(js_sys::encode_uri_component(day))))).await
+}
+
+/// Staff: «Запустить сверку» for the day; answers when the run has ended.
+pub async fn reconciliation_run(day: &str) -> Result<DayResult, ApiError> {
+    let day = String::from(js_sys::encode_uri_component(day));
+    send(post(&format!("/admin/reconciliation/days/{day}/run"), &serde_json::json!({}))).await
+}
+
+/// Where «Скачать xlsx» of a day's reconciliation downloads from.
+pub fn reconciliation_xlsx_url(day: &str) -> String {
+    format!("{BASE}/admin/reconciliation/days/{}/report.xlsx", String::from(js_sys::encode_uri_component(day)))
+}
+
+/// Staff: «Отметить решённым», with why.
+pub async fn resolve_discrepancy(id: DiscrepancyId, comment: &str) -> Result<DiscrepancyView, ApiError> {
+    let req = ResolveRequest { comment: comment.to_owned() };
+    send(post(&format!("/admin/reconciliation/discrepancies/{id}/resolve"), &req)).await
 }
 
 /// «Выгрузить в Excel»: queues the export of the list's query (its page aside).

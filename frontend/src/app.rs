@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/organizations/:id") view=admin::organizations::AdminOrganizationPage />
                     <Route path=path!("admin/users") view=admin::users::AdminUsersPage />
                     <Route path=path!("admin/audit") view=admin::audit::AuditPage />
+                    <Route path=path!("admin/reconciliation") view=admin::reconciliation::ReconciliationPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -43,6 +43,29 @@ pub fn browser_time(t: &time::OffsetDateTime) -> String {
     )
 }
 
+/// `01.12.2026 23:59:58`, Moscow time (UTC+3 all year): reconciliation's days are Moscow days.
+pub fn moscow_time(t: &time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::from_hms(3, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{:02}.{:02}.{} {:02}:{:02}:{:02}",
+        t.day(),
+        u8::from(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Yesterday in Moscow (`YYYY-MM-DD`): the day the daily reconciliation covers.
+pub fn moscow_yesterday() -> String {
+    let today = today_in("Europe/Moscow");
+    Date::parse(&today, time::macros::format_description!("[year]-[month]-[day]"))
+        .ok()
+        .and_then(|d| d.previous_day())
+        .map_or(today, |d| d.to_string())
+}
+
 /// Today's date (`YYYY-MM-DD`) in an IANA time zone — the user's, which is the day the server's
 /// lists and reports use — not the browser's.
 pub fn today_in(time_zone: &str) -> String {

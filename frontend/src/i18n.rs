@@ -414,6 +414,67 @@ pub mod admin {
     pub const DETAILS: &str = "Подробности записи от";
 }
 
+pub mod reconciliation {
+    use shared::dto::reconciliation::{DiscrepancyKind, DiscrepancyStatus, RunStatus, RunTrigger};
+
+    pub const MENU: &str = "Сверка";
+    pub const TITLE: &str = "Сверка с банком";
+    pub const DAY: &str = "День";
+    /// The grace window's explanation; the minutes go between the two parts.
+    pub const GRACE_BEFORE: &str = "Дни — по московскому времени. Окно допуска у полуночи — ";
+    pub const GRACE_AFTER: &str = " мин.: операция, проведённая банком незадолго до полуночи и записанная шлюзом сразу после (или наоборот), считается в дне банка и не является расхождением.";
+    pub const RUN: &str = "Запустить сверку";
+    pub const RUNNING: &str = "Сверяем…";
+    pub const DOWNLOAD: &str = "Скачать xlsx";
+    pub const RESULT: &str = "Итог дня";
+    pub const NEVER_RAN: &str = "Сверка за этот день ещё не запускалась.";
+    pub const STATUS: &str = "Статус";
+    pub const STARTED: &str = "Запуск";
+    pub const BANK_LINES: &str = "Строк реестра банка";
+    pub const MATCHED: &str = "Совпало";
+    pub const SETTLED: &str = "Урегулировано автоматически";
+    pub const MISMATCHED: &str = "Расхождений найдено";
+    pub const OPEN: &str = "Открытых расхождений";
+    pub const PROVISIONAL: &str = "Предварительно: сверка запущена до конца дня и окна допуска — банк и шлюз могут ещё провести операции этого дня.";
+    pub const OPEN_TITLE: &str = "Открытые расхождения";
+    pub const NO_OPEN: &str = "Открытых расхождений нет.";
+    pub const CLOSED_TITLE: &str = "Закрытые расхождения";
+    pub const RUNS_TITLE: &str = "Запуски";
+    pub const KIND: &str = "Вид";
+    pub const REFERENCE: &str = "Референс";
+    pub const TYPE: &str = "Тип";
+    pub const BANK: &str = "Банк";
+    pub const GATEWAY: &str = "Шлюз";
+    pub const NOTHING: &str = "нет записи";
+    pub const RESOLVE: &str = "Отметить решённым";
+    pub const COMMENT: &str = "Комментарий";
+    pub const COMMENT_HINT: &str = "Почему расхождение больше не требует действий (до 1000 символов).";
+    pub const SAVE: &str = "Сохранить";
+    pub const CLOSED_BY: &str = "Закрыто";
+    pub const WHO: &str = "Кто";
+    pub const SCHEDULE_ACTOR: &str = "расписание";
+    pub const GLANCE_TITLE: &str = "Сверка с банком за";
+    pub const GLANCE_NONE: &str = "ещё не проводилась";
+    pub const GLANCE_OPEN: &str = "Открытых расхождений за все дни";
+    pub const GLANCE_LINK: &str = "Открыть сверку";
+
+    pub fn kind(k: DiscrepancyKind) -> &'static str {
+        k.label_ru()
+    }
+
+    pub fn status(s: DiscrepancyStatus) -> &'static str {
+        s.label_ru()
+    }
+
+    pub fn run_status(s: RunStatus) -> &'static str {
+        s.label_ru()
+    }
+
+    pub fn trigger(t: RunTrigger) -> &'static str {
+        t.label_ru()
+    }
+}
+
 pub mod security {
     pub const TITLE: &str = "Безопасность";
     pub const MENU: &str = "Безопасность";

@@ -30,6 +30,8 @@ macro_rules! text_enum {
         }
     };
 }
+// The DTO modules spell their own closed sets with it.
+pub(crate) use text_enum;
 
 text_enum!(
     /// The kind of terminal, and so of card operation.

@@ -68,3 +68,11 @@ typed_id!(
     /// A payment, payout or refund.
     OperationId
 );
+typed_id!(
+    /// One reconciliation run of a day against the bank's register.
+    ReconciliationRunId
+);
+typed_id!(
+    /// A disagreement between the bank's register and the gateway, found by a reconciliation.
+    DiscrepancyId
+);

@@ -10,12 +10,20 @@ use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde::Serialize;
 use shared::Amount;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
-use super::{Acquirer, AuthorizeRequest, BookingKind, Outcome, RefundRequest};
+use super::{Acquirer, AuthorizeRequest, BookingKind, Outcome, RefundRequest, RegisterEntry};
 use crate::sandbox_bank::wire::{
-    Answer, AnswerStatus, AuthorizeIn, CaptureIn, CardIn, ChallengeIn, EntryType, LABEL_HEADER, RefundIn, ReleaseIn,
-    VoidIn,
+    Answer, AnswerStatus, AuthorizeIn, CaptureIn, CardIn, ChallengeIn, EntryType, LABEL_HEADER, LedgerEntry,
+    LedgerPage, RefundIn, ReleaseIn, VoidIn,
 };
+
+/// Register lines asked for per page (the bank's most).
+const REGISTER_PAGE: &str = "1000";
+/// A register longer than this is refused rather than held in memory: a day of that many lines
+/// needs a streaming reconciliation.
+const REGISTER_MAX_LINES: usize = 5_000_000;
 
 /// How the gateway reaches its bank.
 #[derive(Debug, Clone)]
@@ -81,6 +89,34 @@ fn entry(kind: BookingKind) -> EntryType {
         BookingKind::Release => EntryType::Release,
         BookingKind::Refund => EntryType::Refund,
     }
+}
+
+fn booking(kind: EntryType) -> BookingKind {
+    match kind {
+        EntryType::Debit => BookingKind::Debit,
+        EntryType::Credit => BookingKind::Credit,
+        EntryType::Hold => BookingKind::Hold,
+        EntryType::Capture => BookingKind::Capture,
+        EntryType::Release => BookingKind::Release,
+        EntryType::Refund => BookingKind::Refund,
+    }
+}
+
+fn register_entry(line: LedgerEntry) -> anyhow::Result<RegisterEntry> {
+    let approved = match line.status.as_str() {
+        "approved" => true,
+        "declined" => false,
+        other => bail!("a register line of {}/{} has the status {other:?}", line.reference, line.kind),
+    };
+    Ok(RegisterEntry {
+        reference: line.reference,
+        kind: booking(line.kind),
+        amount: line.amount,
+        currency: line.currency,
+        approved,
+        bank_transaction_id: line.bank_transaction_id,
+        booked_at: line.created_at,
+    })
 }
 
 /// Maps the bank's answer. Anything but a well-formed answer about this very (reference, kind)
@@ -167,5 +203,41 @@ impl Acquirer for HttpAcquirer {
     async fn release(&self, reference: &str) -> anyhow::Result<Outcome> {
         let body = ReleaseIn { reference: reference.to_owned() };
         self.post("/v1/release", &body, reference, EntryType::Release).await
+    }
+
+    async fn register(&self, from: OffsetDateTime, to: OffsetDateTime) -> anyhow::Result<Vec<RegisterEntry>> {
+        let (from, to) = (from.format(&Rfc3339)?, to.format(&Rfc3339)?);
+        let mut entries = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut url = reqwest::Url::parse(&self.url("/ledger")).context("the bank's URL")?;
+            url.query_pairs_mut().append_pair("limit", REGISTER_PAGE).append_pair("from", &from).append_pair("to", &to);
+            if let Some(cursor) = &after {
+                url.query_pairs_mut().append_pair("after", cursor);
+            }
+            let res = self
+                .labelled(self.client.get(url))
+                .send()
+                .await
+                .context("the bank did not answer the register request")?;
+            if res.status() != StatusCode::OK {
+                bail!("the bank answered HTTP {} to the register request", res.status());
+            }
+            let page: LedgerPage = res.json().await.context("the bank's register page is not readable")?;
+            for line in page.data {
+                entries.push(register_entry(line)?);
+            }
+            if entries.len() > REGISTER_MAX_LINES {
+                bail!("the register holds more than {REGISTER_MAX_LINES} lines");
+            }
+            match page.next {
+                // A cursor that does not move would page forever.
+                Some(next) if after.as_deref() == Some(next.as_str()) => {
+                    bail!("the bank's register cursor did not move")
+                }
+                Some(next) => after = Some(next),
+                None => return Ok(entries),
+            }
+        }
     }
 }

@@ -1,17 +1,20 @@
 //! The seam where a bank plugs in. Every call carries our own deterministic reference (the
 //! operation's id), so a retried call can never book twice; a timeout is not a failure but
-//! `Pending`, settled later by asking for the status of the same (reference, kind).
+//! `Pending`, settled later by asking for the status of the same (reference, kind). The bank's
+//! register (a real acquirer's daily settlement file) comes through the same seam, for
+//! reconciliation.
 
 pub mod http;
 
 use async_trait::async_trait;
 use shared::Amount;
+use time::OffsetDateTime;
 
 use crate::domain::card::CardNumber;
 
 /// What the bank books under a reference. A hold, its capture and its release share the
 /// payment's reference and differ by kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BookingKind {
     /// Take money from the card (a one-stage ecom or aft payment).
     Debit,
@@ -62,6 +65,20 @@ pub enum Outcome {
     Unknown,
 }
 
+/// One line of the bank's register: a final outcome it booked for us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterEntry {
+    pub reference: String,
+    pub kind: BookingKind,
+    pub amount: Amount,
+    pub currency: String,
+    /// Approved; else declined.
+    pub approved: bool,
+    pub bank_transaction_id: String,
+    /// When the bank booked it, by the bank's clock.
+    pub booked_at: OffsetDateTime,
+}
+
 /// A bank connector.
 #[async_trait]
 pub trait Acquirer: Send + Sync {
@@ -80,4 +97,7 @@ pub trait Acquirer: Send + Sync {
     async fn capture(&self, reference: &str, amount: Amount) -> anyhow::Result<Outcome>;
     /// Releases the whole hold under `reference`.
     async fn release(&self, reference: &str) -> anyhow::Result<Outcome>;
+    /// Every line of the bank's register booked in `[from, to)`, oldest first: the file a
+    /// real acquirer hands over for a day, fetched whole (each page within the call timeout).
+    async fn register(&self, from: OffsetDateTime, to: OffsetDateTime) -> anyhow::Result<Vec<RegisterEntry>>;
 }

@@ -35,6 +35,7 @@ pub mod events;
 pub mod idempotency;
 pub mod operations;
 pub mod organizations;
+pub mod reconciliation;
 pub mod sealed_cards;
 pub mod sessions;
 pub mod transactions;

@@ -88,15 +88,16 @@ pub fn needs_text_guard(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r', '\0'])
 }
 
-struct Formats {
-    header: Format,
-    money: Format,
-    date: Format,
+/// The report's cell formats (reconciliation's xlsx uses them too).
+pub(crate) struct Formats {
+    pub(crate) header: Format,
+    pub(crate) money: Format,
+    pub(crate) date: Format,
     text: Format,
     guarded: Format,
 }
 
-fn formats() -> Formats {
+pub(crate) fn formats() -> Formats {
     Formats {
         header: Format::new().set_bold().set_background_color("#E8EEFC").set_align(FormatAlign::Center),
         money: Format::new().set_num_format("#,##0.00 \"₽\""),
@@ -107,7 +108,7 @@ fn formats() -> Formats {
     }
 }
 
-fn excel_time(t: PrimitiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+pub(crate) fn excel_time(t: PrimitiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(t.year() as u16, u8::from(t.month()), t.day())?.and_hms(
         u16::from(t.hour()),
         t.minute(),
@@ -126,7 +127,14 @@ fn new_sheet(workbook: &mut Workbook, index: u32, f: &Formats) -> Result<(), Xls
     Ok(())
 }
 
-fn write_text(sheet: &mut Worksheet, row: u32, col: u16, value: Option<&str>, f: &Formats) -> Result<(), XlsxError> {
+/// A text cell, never read as a formula; nothing when there is no value.
+pub(crate) fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<&str>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     if let Some(v) = value {
         let format = if needs_text_guard(v) { &f.guarded } else { &f.text };
         sheet.write_string_with_format(row, col, v, format)?;

@@ -1,6 +1,7 @@
 //! The bank's HTTP API. Every operation endpoint goes through the fault plan of its card or
-//! label: latency, then maybe lost or refused before booking, then booked and committed, then
-//! maybe no answer or a 500.
+//! label: latency, then maybe lost or refused before booking, then booked and committed (its
+//! register line as the plan says), then maybe no answer or a 500. The caller's label is its
+//! merchant account: bookings are filed under it, and `GET /ledger` with a label lists only its own.
 
 use std::future::Future;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::BankState;
-use super::book;
+use super::book::{self, Caller};
 use super::cards::card_hash;
 use super::faults::{self, Plan};
 use super::wire::{
@@ -67,17 +68,29 @@ fn internal(e: impl std::fmt::Debug) -> HttpResponse {
     HttpResponse::InternalServerError().json(json!({"error": "internal"}))
 }
 
-fn label(req: &HttpRequest) -> Option<String> {
-    req.headers().get(LABEL_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)
+/// The caller's label; a bookings' column holds at most this many characters of it.
+const MAX_LABEL: usize = 100;
+
+/// The caller's label, if it sent one; `Err` (the answer to give) when it is not a label.
+fn label(req: &HttpRequest) -> Result<Option<String>, Box<HttpResponse>> {
+    match req.headers().get(LABEL_HEADER).map(|v| v.to_str()) {
+        None => Ok(None),
+        Some(Ok(l)) if !l.is_empty() && l.len() <= MAX_LABEL => Ok(Some(l.to_owned())),
+        Some(_) => Err(Box::new(bad_request(format!("{LABEL_HEADER} must be 1-{MAX_LABEL} visible ASCII characters")))),
+    }
 }
 
 /// Runs `book` under the fault plan that applies to this card or label.
 async fn faulty<F, Fut>(state: &BankState, req: &HttpRequest, card: Option<String>, book: F) -> HttpResponse
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Caller) -> Fut,
     Fut: Future<Output = sqlx::Result<super::wire::Answer>>,
 {
-    let plan = state.faults.plan(card.as_deref(), label(req).as_deref()).unwrap_or_default();
+    let label = match label(req) {
+        Ok(label) => label,
+        Err(refused) => return *refused,
+    };
+    let plan = state.faults.plan(card.as_deref(), label.as_deref()).unwrap_or_default();
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;
     }
@@ -88,7 +101,7 @@ where
     if plan.error_before {
         return HttpResponse::ServiceUnavailable().json(json!({"error": "unavailable"}));
     }
-    let answer = match book().await {
+    let answer = match book(Caller { label, register: plan.register }).await {
         Ok(answer) => answer,
         Err(e) => return internal(e),
     };
@@ -140,7 +153,7 @@ async fn authorize(state: web::Data<BankState>, req: HttpRequest, body: web::Jso
         return bad_request("a card number of 12-19 digits and a positive amount are required");
     }
     let card = Some(card_hash(&pan));
-    faulty(&state, &req, card, || book::authorize(&state.db, &body)).await
+    faulty(&state, &req, card, |caller| book::authorize(&state.db, &body, caller)).await
 }
 
 async fn challenge(state: web::Data<BankState>, req: HttpRequest, body: web::Json<ChallengeIn>) -> HttpResponse {
@@ -149,7 +162,10 @@ async fn challenge(state: web::Data<BankState>, req: HttpRequest, body: web::Jso
         return bad_reference();
     }
     let card = card_of(&state, &body.reference).await;
-    faulty(&state, &req, card, || book::complete_challenge(&state.db, &body.reference, body.kind, body.passed)).await
+    faulty(&state, &req, card, |caller| {
+        book::complete_challenge(&state.db, &body.reference, body.kind, body.passed, caller)
+    })
+    .await
 }
 
 async fn capture(state: web::Data<BankState>, req: HttpRequest, body: web::Json<CaptureIn>) -> HttpResponse {
@@ -158,7 +174,7 @@ async fn capture(state: web::Data<BankState>, req: HttpRequest, body: web::Json<
         return bad_reference();
     }
     let card = card_of(&state, &body.reference).await;
-    faulty(&state, &req, card, || book::capture(&state.db, &body)).await
+    faulty(&state, &req, card, |caller| book::capture(&state.db, &body, caller)).await
 }
 
 async fn release(state: web::Data<BankState>, req: HttpRequest, body: web::Json<ReleaseIn>) -> HttpResponse {
@@ -167,7 +183,7 @@ async fn release(state: web::Data<BankState>, req: HttpRequest, body: web::Json<
         return bad_reference();
     }
     let card = card_of(&state, &body.reference).await;
-    faulty(&state, &req, card, || book::release(&state.db, &body)).await
+    faulty(&state, &req, card, |caller| book::release(&state.db, &body, caller)).await
 }
 
 async fn refund(state: web::Data<BankState>, req: HttpRequest, body: web::Json<RefundIn>) -> HttpResponse {
@@ -179,7 +195,7 @@ async fn refund(state: web::Data<BankState>, req: HttpRequest, body: web::Json<R
         return bad_request("amount must be positive");
     }
     let card = card_of(&state, &body.original_reference).await;
-    faulty(&state, &req, card, || book::refund(&state.db, &body)).await
+    faulty(&state, &req, card, |caller| book::refund(&state.db, &body, caller)).await
 }
 
 async fn void(state: web::Data<BankState>, req: HttpRequest, body: web::Json<VoidIn>) -> HttpResponse {
@@ -188,7 +204,7 @@ async fn void(state: web::Data<BankState>, req: HttpRequest, body: web::Json<Voi
         return bad_reference();
     }
     let card = card_of(&state, &body.reference).await;
-    faulty(&state, &req, card, || book::void(&state.db, &body)).await
+    faulty(&state, &req, card, |caller| book::void(&state.db, &body, caller)).await
 }
 
 async fn status(state: web::Data<BankState>, req: HttpRequest, path: web::Path<(String, String)>) -> HttpResponse {
@@ -198,7 +214,7 @@ async fn status(state: web::Data<BankState>, req: HttpRequest, path: web::Path<(
         return bad_reference();
     }
     let card = card_of(&state, &reference).await;
-    faulty(&state, &req, card, || book::status(&state.db, &reference, kind)).await
+    faulty(&state, &req, card, |_| book::status(&state.db, &reference, kind)).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,8 +228,13 @@ struct LedgerQuery {
     to: Option<OffsetDateTime>,
 }
 
-async fn ledger(state: web::Data<BankState>, query: web::Query<LedgerQuery>) -> HttpResponse {
+/// The register, oldest first: every caller's lines, or with a label only that caller's.
+async fn ledger(state: web::Data<BankState>, req: HttpRequest, query: web::Query<LedgerQuery>) -> HttpResponse {
     let q = query.into_inner();
+    let label = match label(&req) {
+        Ok(label) => label,
+        Err(refused) => return *refused,
+    };
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return bad_request("limit must be within 1..=1000");
@@ -223,7 +244,7 @@ async fn ledger(state: web::Data<BankState>, query: web::Query<LedgerQuery>) -> 
         Some(Ok(n)) if n >= 0 => n,
         Some(_) => return bad_request("after must be a cursor from an earlier page"),
     };
-    match super::register::ledger(&state.db, after, q.from, q.to, limit).await {
+    match super::register::ledger(&state.db, label.as_deref(), after, q.from, q.to, limit).await {
         Ok((data, next)) => HttpResponse::Ok().json(LedgerPage { data, next: next.map(|n| n.to_string()) }),
         Err(e) => internal(e),
     }

@@ -1,10 +1,13 @@
 //! The bank's bookings: each (reference, type) is booked once, in its own transaction, and its
 //! final outcome goes to the register before the bank answers. A repeat answers what was booked.
+//! Each booking keeps the label of the caller that made it (the merchant account a real
+//! acquirer would file it under), so a caller's register lists its own bookings only.
 
 use shared::Amount;
 use sqlx::{FromRow, PgPool, Postgres, Transaction};
 
 use super::cards::{self, Decision};
+use super::faults::RegisterFault;
 use super::wire::{Answer, AnswerStatus, AuthorizeIn, CaptureIn, EntryType, RefundIn, ReleaseIn, VoidIn};
 
 /// The advisory lock that orders register inserts by commit.
@@ -67,6 +70,13 @@ pub fn unknown(reference: &str, kind: EntryType) -> Answer {
 const COLUMNS: &str = "reference, type, state, amount, currency, card_hash, original_reference, bank_transaction_id,
     decline_code, decline_message, requests";
 
+/// Who asks (its label) and how the register is to show what it books (a fault setting).
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub label: Option<String>,
+    pub register: RegisterFault,
+}
+
 /// A booking about to be written.
 struct New<'a> {
     reference: &'a str,
@@ -78,6 +88,7 @@ struct New<'a> {
     original_reference: Option<&'a str>,
     recurring: bool,
     answered_late: bool,
+    caller: &'a Caller,
 }
 
 type Tx = Transaction<'static, Postgres>;
@@ -111,8 +122,8 @@ async fn insert(tx: &mut Tx, new: New<'_>) -> sqlx::Result<Option<Booking>> {
     };
     let booking: Option<Booking> = sqlx::query_as(&format!(
         "INSERT INTO bookings (reference, type, state, amount, currency, card_hash, original_reference, recurring,
-                bank_transaction_id, decline_code, decline_message, answered_late, finalized_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $3 = 'challenge' THEN NULL ELSE now() END)
+                bank_transaction_id, decline_code, decline_message, answered_late, label, finalized_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $3 = 'challenge' THEN NULL ELSE now() END)
          ON CONFLICT (reference, type) DO NOTHING RETURNING {COLUMNS}"
     ))
     .bind(new.reference)
@@ -127,29 +138,30 @@ async fn insert(tx: &mut Tx, new: New<'_>) -> sqlx::Result<Option<Booking>> {
     .bind(code)
     .bind(message)
     .bind(new.answered_late)
+    .bind(new.caller.label.as_deref())
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(b) = &booking
         && b.state != "challenge"
     {
-        register(tx, b).await?;
+        register(tx, b, new.caller.register).await?;
     }
     Ok(booking)
 }
 
-/// Appends the final outcome to the register, in commit order.
-async fn register(tx: &mut Tx, b: &Booking) -> sqlx::Result<()> {
+/// Appends the final outcome to the register, in commit order, under the booking's label; a
+/// register fault changes its amount (never below zero) or leaves it out of `GET /ledger`.
+async fn register(tx: &mut Tx, b: &Booking, fault: RegisterFault) -> sqlx::Result<()> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LEDGER_LOCK).execute(&mut **tx).await?;
     sqlx::query(
-        "INSERT INTO ledger (reference, type, amount, currency, status, bank_transaction_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())",
+        "INSERT INTO ledger (reference, type, amount, currency, status, bank_transaction_id, created_at, label, omitted)
+         SELECT reference, type, greatest(amount + $3, 0), currency, state, bank_transaction_id, clock_timestamp(), label, $4
+           FROM bookings WHERE reference = $1 AND type = $2",
     )
     .bind(&b.reference)
     .bind(&b.kind)
-    .bind(b.amount)
-    .bind(&b.currency)
-    .bind(&b.state)
-    .bind(&b.bank_transaction_id)
+    .bind(fault.amount_delta.unwrap_or_default())
+    .bind(fault.omit)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -168,7 +180,7 @@ async fn book_once(mut tx: Tx, new: New<'_>) -> sqlx::Result<Booking> {
 }
 
 /// Debit, hold or credit a card, as its test card decides.
-pub async fn authorize(db: &PgPool, req: &AuthorizeIn) -> sqlx::Result<Answer> {
+pub async fn authorize(db: &PgPool, req: &AuthorizeIn, caller: Caller) -> sqlx::Result<Answer> {
     let mut tx = db.begin().await?;
     if let Some(b) = repeat(&mut tx, &req.reference, req.kind).await? {
         tx.commit().await?;
@@ -194,6 +206,7 @@ pub async fn authorize(db: &PgPool, req: &AuthorizeIn) -> sqlx::Result<Answer> {
             original_reference: None,
             recurring: req.recurring,
             answered_late: decision == Decision::ApproveLate,
+            caller: &caller,
         },
     )
     .await?;
@@ -207,7 +220,13 @@ pub async fn authorize(db: &PgPool, req: &AuthorizeIn) -> sqlx::Result<Answer> {
 }
 
 /// The payer's 3-D Secure result for a booking that waits for it.
-pub async fn complete_challenge(db: &PgPool, reference: &str, kind: EntryType, passed: bool) -> sqlx::Result<Answer> {
+pub async fn complete_challenge(
+    db: &PgPool,
+    reference: &str,
+    kind: EntryType,
+    passed: bool,
+    caller: Caller,
+) -> sqlx::Result<Answer> {
     let mut tx = db.begin().await?;
     let (state, code, message) = if passed {
         ("approved", None, None)
@@ -227,7 +246,7 @@ pub async fn complete_challenge(db: &PgPool, reference: &str, kind: EntryType, p
     .await?;
     let answer = match done {
         Some(b) => {
-            register(&mut tx, &b).await?;
+            register(&mut tx, &b, caller.register).await?;
             b.answer()
         }
         None => {
@@ -267,18 +286,24 @@ async fn approved_exists(tx: &mut Tx, reference: &str, kind: EntryType) -> sqlx:
 }
 
 /// Takes `amount` of a hold; the rest of it is released with the capture.
-pub async fn capture(db: &PgPool, req: &CaptureIn) -> sqlx::Result<Answer> {
-    end_hold(db, &req.reference, EntryType::Capture, Some(req.amount)).await
+pub async fn capture(db: &PgPool, req: &CaptureIn, caller: Caller) -> sqlx::Result<Answer> {
+    end_hold(db, &req.reference, EntryType::Capture, Some(req.amount), caller).await
 }
 
 /// Releases a whole hold that was not captured.
-pub async fn release(db: &PgPool, req: &ReleaseIn) -> sqlx::Result<Answer> {
-    end_hold(db, &req.reference, EntryType::Release, None).await
+pub async fn release(db: &PgPool, req: &ReleaseIn, caller: Caller) -> sqlx::Result<Answer> {
+    end_hold(db, &req.reference, EntryType::Release, None, caller).await
 }
 
 /// Ends the hold under `reference` once: a capture of `amount` (at most the hold), or a release
 /// of all of it. The hold's row lock decides a capture racing a release.
-async fn end_hold(db: &PgPool, reference: &str, kind: EntryType, amount: Option<Amount>) -> sqlx::Result<Answer> {
+async fn end_hold(
+    db: &PgPool,
+    reference: &str,
+    kind: EntryType,
+    amount: Option<Amount>,
+    caller: Caller,
+) -> sqlx::Result<Answer> {
     let mut tx = db.begin().await?;
     if let Some(b) = repeat(&mut tx, reference, kind).await? {
         tx.commit().await?;
@@ -310,6 +335,7 @@ async fn end_hold(db: &PgPool, reference: &str, kind: EntryType, amount: Option<
             original_reference: Some(reference),
             recurring: false,
             answered_late: false,
+            caller: &caller,
         },
     )
     .await?;
@@ -317,7 +343,7 @@ async fn end_hold(db: &PgPool, reference: &str, kind: EntryType, amount: Option<
 }
 
 /// Returns part or all of a charge (a debit, or the capture of a hold).
-pub async fn refund(db: &PgPool, req: &RefundIn) -> sqlx::Result<Answer> {
+pub async fn refund(db: &PgPool, req: &RefundIn, caller: Caller) -> sqlx::Result<Answer> {
     let mut tx = db.begin().await?;
     if let Some(b) = repeat(&mut tx, &req.reference, EntryType::Refund).await? {
         tx.commit().await?;
@@ -353,6 +379,7 @@ pub async fn refund(db: &PgPool, req: &RefundIn) -> sqlx::Result<Answer> {
             original_reference: Some(&req.original_reference),
             recurring: false,
             answered_late: false,
+            caller: &caller,
         },
     )
     .await?;
@@ -361,7 +388,7 @@ pub async fn refund(db: &PgPool, req: &RefundIn) -> sqlx::Result<Answer> {
 
 /// Books a decline under (reference, type) unless something is booked there: a challenge still
 /// open is declined; a final outcome is answered as it stands.
-pub async fn void(db: &PgPool, req: &VoidIn) -> sqlx::Result<Answer> {
+pub async fn void(db: &PgPool, req: &VoidIn, caller: Caller) -> sqlx::Result<Answer> {
     let mut tx = db.begin().await?;
     let voided: Option<Booking> = sqlx::query_as(&format!(
         "UPDATE bookings SET state = 'declined', decline_code = 'voided',
@@ -373,7 +400,7 @@ pub async fn void(db: &PgPool, req: &VoidIn) -> sqlx::Result<Answer> {
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(b) = voided {
-        register(&mut tx, &b).await?;
+        register(&mut tx, &b, caller.register).await?;
         tx.commit().await?;
         return Ok(b.answer());
     }
@@ -399,6 +426,7 @@ pub async fn void(db: &PgPool, req: &VoidIn) -> sqlx::Result<Answer> {
             original_reference: None,
             recurring: false,
             answered_late: false,
+            caller: &caller,
         },
     )
     .await?;

@@ -1,12 +1,15 @@
 //! Fault settings, changed at run time through the bank's API: latency, answers that never
-//! come, 5xx before or after booking, and requests lost before booking. Each rule is scoped to
-//! a set of cards or to a label the caller sends, so parallel tests never see each other's faults.
+//! come, 5xx before or after booking, requests lost before booking, and a register that
+//! disagrees with the bookings (another amount, a line left out), for reconciliation to find.
+//! Each rule is scoped to a set of cards or to a label the caller sends, so parallel tests never
+//! see each other's faults.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 use std::time::Duration;
 
 use rand::Rng;
+use rust_decimal::Decimal;
 
 use super::cards::card_hash;
 use super::wire::FaultRule;
@@ -30,6 +33,16 @@ pub struct Plan {
     pub error_before: bool,
     pub no_answer: bool,
     pub error_after: bool,
+    /// How the booking is to appear in the register.
+    pub register: RegisterFault,
+}
+
+/// How a final outcome is written to the register: as booked (the default), or with another
+/// amount, or left out of `GET /ledger` (the booking and its answers stay as they are).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct RegisterFault {
+    pub amount_delta: Option<Decimal>,
+    pub omit: bool,
 }
 
 impl Faults {
@@ -79,6 +92,7 @@ impl Faults {
             error_before: roll(s.error_before_rate),
             no_answer: roll(s.no_answer_rate),
             error_after: roll(s.error_after_rate),
+            register: RegisterFault { amount_delta: s.book_amount_delta, omit: roll(s.omit_from_register_rate) },
         })
     }
 
@@ -98,6 +112,7 @@ pub fn validate(rule: &FaultRule) -> Result<(), String> {
         ("error_before_rate", rule.error_before_rate),
         ("error_after_rate", rule.error_after_rate),
         ("drop_rate", rule.drop_rate),
+        ("omit_from_register_rate", rule.omit_from_register_rate),
     ] {
         if !(0.0..=1.0).contains(&rate) {
             return Err(format!("{name} must be within 0..=1"));
@@ -146,5 +161,23 @@ mod tests {
             assert!((10..=20).contains(&(d.as_millis() as u64)), "{d:?}");
         }
         assert!(validate(&FaultRule { drop_rate: 1.5, ..Default::default() }).is_err());
+    }
+
+    #[test]
+    fn a_register_fault_is_part_of_the_plan_and_reads_a_signed_amount() {
+        let rule: FaultRule =
+            serde_json::from_value(serde_json::json!({"book_amount_delta": "-10.50", "omit_from_register_rate": 1.0}))
+                .expect("rule");
+        assert_eq!(rule.book_amount_delta, Some(Decimal::new(-1050, 2)));
+        let faults = Faults::default();
+        faults.set("file", rule);
+        let plan = faults.plan(None, Some("file")).expect("plan");
+        assert_eq!(plan.register, RegisterFault { amount_delta: Some(Decimal::new(-1050, 2)), omit: true });
+        assert_eq!(serde_json::to_value(faults.list()["file"].clone()).expect("json")["book_amount_delta"], "-10.50");
+        for bad in ["-1.234", "ten", "--1"] {
+            let parsed = serde_json::from_value::<FaultRule>(serde_json::json!({"book_amount_delta": bad}));
+            assert!(parsed.is_err(), "{bad}");
+        }
+        assert!(validate(&FaultRule { omit_from_register_rate: -0.1, ..Default::default() }).is_err());
     }
 }

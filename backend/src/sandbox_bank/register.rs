@@ -1,4 +1,5 @@
-//! The bank's register, read: every final outcome, oldest first, by cursor and by time.
+//! The bank's register, read: every final outcome, oldest first, by cursor and by time, of every
+//! caller or of one label. Lines a register fault left out are never listed.
 
 use shared::Amount;
 use sqlx::{FromRow, PgPool};
@@ -9,6 +10,7 @@ use super::wire::{EntryType, LedgerEntry};
 /// A page of the register, oldest first.
 pub async fn ledger(
     db: &PgPool,
+    label: Option<&str>,
     after: i64,
     from: Option<OffsetDateTime>,
     to: Option<OffsetDateTime>,
@@ -29,12 +31,14 @@ pub async fn ledger(
     let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT seq, reference, type, amount, currency, status, bank_transaction_id, created_at FROM ledger
           WHERE seq > $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
+            AND ($5::text IS NULL OR label = $5) AND NOT omitted
           ORDER BY seq LIMIT $4",
     )
     .bind(after)
     .bind(from)
     .bind(to)
     .bind(limit + 1)
+    .bind(label)
     .fetch_all(db)
     .await?;
     let more = rows.len() as i64 > limit;

@@ -1,6 +1,7 @@
 //! The sandbox bank's HTTP API as JSON types: what the bank answers and what a connector sends.
 //! A connector for a real acquirer would hold the same shapes in its own SDK.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use shared::Amount;
 use time::OffsetDateTime;
@@ -192,6 +193,37 @@ pub struct FaultRule {
     pub error_after_rate: f64,
     /// Lost on the way in: nothing is booked and no answer comes.
     pub drop_rate: f64,
+    /// Booked and answered as asked, but the register shows the amount plus this signed amount
+    /// (`"-10.00"`, `"0.01"`; never below zero): a bank whose file disagrees with its answers.
+    #[serde(with = "signed_amount", skip_serializing_if = "Option::is_none")]
+    pub book_amount_delta: Option<Decimal>,
+    /// Booked and answered as usual, but left out of `GET /ledger`: a line lost from the file.
+    pub omit_from_register_rate: f64,
+}
+
+/// A signed amount as a JSON string (`"-10.00"`): money never travels as a JSON number, and
+/// [`Amount`] is never negative, so the sign is read apart and the rest parsed as an amount.
+mod signed_amount {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer, de};
+    use shared::Amount;
+
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(d) => s.serialize_str(&format!("{d:.2}")),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(&text)),
+        };
+        let amount = Amount::parse(digits).map_err(de::Error::custom)?.as_decimal();
+        Ok(Some(if negative { -amount } else { amount }))
+    }
 }
 
 /// A latency distribution: uniform within `[min_ms, max_ms]`, and with `tail_rate` a long tail

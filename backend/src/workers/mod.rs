@@ -1,13 +1,14 @@
 //! The background work of a server process. Settlement, payer-step expiries, hold expiries,
-//! webhook delivery, report compaction, daily statements, exports and purges each run as their
-//! own task on their own interval, so a slow merchant endpoint never holds up settlement, and
-//! each bounds its own concurrency. All of them
+//! webhook delivery, the daily reconciliation with the bank, report compaction, daily statements,
+//! exports and purges each run as their own task on their own interval, so a slow merchant
+//! endpoint never holds up settlement, and each bounds its own concurrency. All of them
 //! claim rows with `FOR UPDATE SKIP LOCKED` or a lease, so nodes run side by side.
 
 pub mod compaction;
 pub mod delivery;
 pub mod expiry;
 pub mod purge;
+pub mod reconciliation;
 pub mod settlement;
 
 use std::future::Future;
@@ -33,6 +34,7 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
         spawn("statements", &state, &stop, Duration::from_secs(60), |s| async move {
             crate::ledger::statements::pass(&s).await
         }),
+        spawn("reconciliation", &state, &stop, poll * 30, |s| async move { reconciliation::pass(&s).await }),
         spawn("purge", &state, &stop, Duration::from_secs(60), |s| async move {
             purge::purge_idempotency(&s).await.map(|_| false)
         }),

@@ -4,7 +4,8 @@
 //! `bank_unavailable`; a refund, a payout, or a hold's capture or release is sent again under
 //! the same reference and type. Rows are
 //! claimed by pushing their next check forward, so several nodes share the work and none
-//! settles a row twice at once.
+//! settles a row twice at once. Reconciliation settles one operation early the same way
+//! ([`settle_one`]) when the bank's register already holds its answer.
 
 use futures_util::StreamExt;
 use shared::OperationType as T;
@@ -12,7 +13,7 @@ use shared::ids::OperationId;
 use time::{Duration, OffsetDateTime};
 
 use crate::acquirer::{AuthorizeRequest, BookingKind, Outcome, RefundRequest};
-use crate::db::operations::{self, HoldStep};
+use crate::db::operations::{self, HoldStep, OperationRow};
 use crate::operations::payouts::sealed_card_aad;
 use crate::operations::{apply_outcome, first_booking, holds, outcome_or_pending};
 use crate::state::AppState;
@@ -30,27 +31,8 @@ struct Due {
 /// work) and settles them; returns how many. The worker runs another pass at once when the
 /// claim was full.
 pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
-    let now = state.clock.now();
-    let s = &state.settings;
-    let batch = s.workers.settlement_concurrency.max(1);
-    // Long enough for a status query and a void or resend, each within the connector's timeout,
-    // plus the connections they wait for.
-    let retry = now
-        + Duration::seconds(
-            2 * (s.acquirer.timeout_seconds + s.database.acquire_timeout_seconds) as i64
-                + s.payments.settle_delay_seconds.max(1),
-        );
-    let due: Vec<Due> = sqlx::query_as(
-        "UPDATE operations SET next_settle_at = $2
-          WHERE id IN (SELECT id FROM operations WHERE status = 'processing' AND next_settle_at <= $1
-                        ORDER BY next_settle_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-          RETURNING id, type, acquirer_reference, action_expires_at",
-    )
-    .bind(now)
-    .bind(retry)
-    .bind(batch as i64)
-    .fetch_all(&state.db)
-    .await?;
+    let batch = state.settings.workers.settlement_concurrency.max(1);
+    let due = claim(state, None, batch).await?;
     let count = due.len();
     futures_util::stream::iter(due)
         .for_each_concurrent(batch, |op| async move {
@@ -68,6 +50,41 @@ pub async fn settle_due(state: &AppState) -> anyhow::Result<usize> {
         })
         .await;
     Ok(count)
+}
+
+/// Settles one operation now, as a pass would: under the same claim (so never while a pass or
+/// another node holds it, and only once it is due: the request that sent it has given up), by
+/// the same question to the bank. `None` when it is not `processing`, not due or claimed.
+pub async fn settle_one(state: &AppState, id: OperationId) -> anyhow::Result<Option<OperationRow>> {
+    let Some(op) = claim(state, Some(id), 1).await?.pop() else { return Ok(None) };
+    let (booking, outcome) = resolve(state, &op).await?;
+    Ok(Some(apply_outcome(state, op.id, booking, outcome, None).await?))
+}
+
+/// Claims up to `batch` due operations (or just `only`) by pushing their next check forward.
+async fn claim(state: &AppState, only: Option<OperationId>, batch: usize) -> anyhow::Result<Vec<Due>> {
+    let now = state.clock.now();
+    let s = &state.settings;
+    // Long enough for a status query and a void or resend, each within the connector's timeout,
+    // plus the connections they wait for.
+    let retry = now
+        + Duration::seconds(
+            2 * (s.acquirer.timeout_seconds + s.database.acquire_timeout_seconds) as i64
+                + s.payments.settle_delay_seconds.max(1),
+        );
+    Ok(sqlx::query_as(
+        "UPDATE operations SET next_settle_at = $2
+          WHERE id IN (SELECT id FROM operations WHERE status = 'processing' AND next_settle_at <= $1
+                          AND ($4::uuid IS NULL OR id = $4)
+                        ORDER BY next_settle_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING id, type, acquirer_reference, action_expires_at",
+    )
+    .bind(now)
+    .bind(retry)
+    .bind(batch as i64)
+    .bind(only)
+    .fetch_all(&state.db)
+    .await?)
 }
 
 /// Learns how the bank ended an operation, sending again what it never received; answers with

@@ -133,6 +133,42 @@ impl BankClient {
         self.client.post(format!("{}{path}", self.url)).json(&body).send().await.expect("bank request")
     }
 
+    /// A request as the caller labelled `label` (a gateway's merchant account at the bank).
+    pub async fn post_as(&self, label: &str, path: &str, body: Value) -> Answer {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("x-sandbox-label", label)
+            .json(&body)
+            .send()
+            .await
+            .expect("bank request");
+        assert_eq!(res.status(), 200, "{path} as {label}");
+        res.json().await.expect("answer")
+    }
+
+    /// The register of the caller labelled `label`, every page.
+    pub async fn ledger_as(&self, label: &str) -> Vec<clickpay::sandbox_bank::wire::LedgerEntry> {
+        let mut out = Vec::new();
+        let mut after = String::new();
+        loop {
+            let res = self
+                .client
+                .get(format!("{}/ledger?limit=1000{after}", self.url))
+                .header("x-sandbox-label", label)
+                .send()
+                .await
+                .expect("ledger");
+            assert_eq!(res.status(), 200, "ledger as {label}");
+            let page: LedgerPage = res.json().await.expect("ledger page");
+            out.extend(page.data);
+            match page.next {
+                Some(next) => after = format!("&after={next}"),
+                None => return out,
+            }
+        }
+    }
+
     pub async fn answer(&self, path: &str, body: Value) -> Answer {
         let res = self.post(path, body).await;
         assert_eq!(res.status(), 200, "{path}");

@@ -20,6 +20,7 @@ mod organizations;
 pub mod payer;
 mod payments;
 mod pentest;
+mod reconciliation;
 mod recovery;
 mod refunds;
 mod reports;

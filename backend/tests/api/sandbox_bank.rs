@@ -291,3 +291,50 @@ async fn a_kill_during_a_request_loses_nothing_that_was_booked() {
     let again = bank.answer("/v1/authorize", authorize(&r, "debit", &card, "42.00")).await;
     assert_eq!((again.status, again.requests), (A::Approved, 2));
 }
+
+#[tokio::test]
+async fn a_register_fault_books_another_amount_or_leaves_the_line_out_and_answers_as_asked() {
+    let bank = BankClient::shared().await;
+    let label = format!("file-{}", uuid::Uuid::new_v4().simple());
+    let (short, lost) = (unique_card(), unique_card());
+    let rule = |card: &str, rule: serde_json::Value| {
+        let mut rule: FaultRule = serde_json::from_value(rule).expect("rule");
+        rule.cards = vec![card.to_owned()];
+        rule
+    };
+    bank.set_fault(&format!("{label}-short"), rule(&short, json!({"book_amount_delta": "-10.50"}))).await;
+    bank.set_fault(&format!("{label}-lost"), rule(&lost, json!({"omit_from_register_rate": 1.0}))).await;
+    let (r1, r2, r3) = (reference(), reference(), reference());
+    let first = bank.post_as(&label, "/v1/authorize", authorize(&r1, "debit", &short, "100.00")).await;
+    assert_eq!((first.status, first.amount.map(|a| a.to_string())), (A::Approved, Some("100.00".to_owned())));
+    let lost_answer = bank.post_as(&label, "/v1/authorize", authorize(&r2, "debit", &lost, "30.00")).await;
+    assert_eq!(lost_answer.status, A::Approved);
+    // Another caller's booking is not in this caller's register.
+    bank.post_as("someone-else", "/v1/authorize", authorize(&r3, "debit", "4242424242424242", "5.00")).await;
+
+    let lines = bank.ledger_as(&label).await;
+    let mine: Vec<(String, String)> = lines.iter().map(|e| (e.reference.clone(), e.amount.to_string())).collect();
+    assert_eq!(mine, [(r1.clone(), "89.50".to_owned())], "the short line, not the lost one, not another's");
+    assert_eq!(bank.ledger_for(std::slice::from_ref(&r2)).await.len(), 0, "the lost line is out of every register");
+    assert_eq!(bank.ledger_for(std::slice::from_ref(&r3)).await.len(), 1, "without a label, every caller's lines");
+
+    // The bookings stand as asked: a repeat answers the same, a refund of the whole charge passes.
+    let again = bank.post_as(&label, "/v1/authorize", authorize(&r1, "debit", &short, "100.00")).await;
+    assert_eq!((again.status, again.amount, again.requests), (A::Approved, first.amount, 2));
+    assert_eq!(bank.status(&r2, "debit").await.status, A::Approved);
+    let refund = json!({"reference": reference(), "original_reference": r1, "amount": "100.00", "currency": "RUB"});
+    assert_eq!(bank.post_as(&label, "/v1/refund", refund).await.status, A::Approved);
+    assert_eq!(bank.ledger_as(&label).await.len(), 2, "the refund's line, 10.50 short too");
+    assert_eq!(bank.ledger_as(&label).await[1].amount.to_string(), "89.50");
+
+    let bad = bank
+        .client
+        .put(format!("{}/faults/{label}-bad", bank.url))
+        .json(&json!({"book_amount_delta": "1.005"}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(bad.status(), 400, "an amount has two fraction digits at most");
+    bank.remove_fault(&format!("{label}-short")).await;
+    bank.remove_fault(&format!("{label}-lost")).await;
+}

@@ -294,6 +294,7 @@ async fn the_application_role_cannot_change_the_schema_or_the_audit_log() {
         "CREATE TABLE t (x int)",
         "DROP FUNCTION audit_log_append_only() CASCADE",
         "DELETE FROM _sqlx_migrations",
+        "DELETE FROM reconciliation_discrepancies",
     ] {
         assert!(sqlx::query(refused).execute(&role).await.is_err(), "{refused}");
     }

@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, assert_error, json, spawn_app, spawn_app_with};
 use crate::payer::{form, post_form};
 
 /// A two-stage payment with this card.
-async fn hold(m: &Merchant, card: &str, amount: &str) -> Value {
+pub async fn hold(m: &Merchant, card: &str, amount: &str) -> Value {
     let mut body = payment_body(card, amount);
     body["capture"] = j!(false);
     let res = m.post("/payments", body).await;

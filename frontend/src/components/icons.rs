@@ -24,6 +24,7 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "audit" => "M9 4h6v3H9zM7 5H5v16h14V5h-2M9 12h6M9 16h4",
         "lock" => "M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4",
         "docs" => "M6 3h9l4 4v14H6zM15 3v4h4M9 12h7M9 16h7",
+        "reconciliation" => "M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11",
         _ => "M12 12h.01",
     };
     view! {

@@ -79,6 +79,7 @@ pub fn Shell() -> impl IntoView {
                             <A href="/admin/organizations"><Icon name="organizations" /><span>{i18n::admin::ORGANIZATIONS}</span></A>
                             <A href="/admin/users"><Icon name="users" /><span>{i18n::admin::USERS}</span></A>
                             <A href="/admin/audit"><Icon name="audit" /><span>{i18n::admin::AUDIT}</span></A>
+                            <A href="/admin/reconciliation"><Icon name="reconciliation" /><span>{i18n::reconciliation::MENU}</span></A>
                         })}
                         <A href="/security"><Icon name="lock" /><span>{i18n::security::MENU}</span></A>
                         // The docs are served by the server itself, outside the SPA.

@@ -14,6 +14,7 @@ use crate::components::status::InfoTip;
 use crate::components::status::StatusBadge;
 use crate::format;
 use crate::i18n::transactions as t;
+use crate::pages::admin::reconciliation::ReconciliationGlance;
 use crate::session::use_session;
 
 /// The filters the URL carries, in a fixed order.
@@ -52,12 +53,15 @@ pub fn TransactionsPage() -> impl IntoView {
         admin || orgs.get().and_then(|r| r.ok()).is_some_and(|o| o.len() > 1)
     };
     let search = RwSignal::new(param("q"));
+    // Staff land here: yesterday's reconciliation with the bank comes first.
+    let staff = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin));
 
     let on_select =
         move |key: &'static str| move |ev: leptos::ev::Event| go.run(vec![(key, Some(event_target_value(&ev)))]);
 
     view! {
         <section class="page">
+            <Show when=staff><ReconciliationGlance /></Show>
             <header class="page-header wrap">
                 <h1>{t::TITLE}" "<InfoTip text=t::TITLE_HINT /></h1>
                 <div class="date-range">

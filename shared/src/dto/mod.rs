@@ -7,4 +7,5 @@ pub mod balance;
 pub mod events;
 pub mod organizations;
 pub mod payments;
+pub mod reconciliation;
 pub mod transactions;

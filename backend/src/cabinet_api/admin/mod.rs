@@ -1,10 +1,12 @@
-//! The admin API: staff provision organizations, terminals, API keys and users. Every action is
-//! audited; partners get `403 forbidden` on every endpoint.
+//! The admin API: staff provision organizations, terminals, API keys and users, and reconcile
+//! the gateway with the bank. Every action is audited; partners get `403 forbidden` on every
+//! endpoint.
 
 pub(crate) mod api_keys;
 pub(crate) mod audit;
 pub(crate) mod limits;
 pub(crate) mod organizations;
+pub(crate) mod reconciliation;
 pub(crate) mod two_factor;
 pub(crate) mod users;
 
@@ -35,6 +37,13 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}/reset-password", web::post().to(users::reset_password))
             .route("/audit", web::get().to(audit::list))
             .route("/users/{id}/two-factor/reset", web::post().to(two_factor::reset))
+            .route("/reconciliation/overview", web::get().to(reconciliation::overview))
+            .route("/reconciliation/runs", web::get().to(reconciliation::runs))
+            .route("/reconciliation/days/{day}", web::get().to(reconciliation::get_day))
+            .route("/reconciliation/days/{day}/run", web::post().to(reconciliation::run))
+            .route("/reconciliation/days/{day}/report.xlsx", web::get().to(reconciliation::report))
+            .route("/reconciliation/discrepancies", web::get().to(reconciliation::open))
+            .route("/reconciliation/discrepancies/{id}/resolve", web::post().to(reconciliation::resolve))
             .default_service(web::to(crate::error::api_not_found)),
     );
 }

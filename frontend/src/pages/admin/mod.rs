@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod organizations;
+pub mod reconciliation;
 pub mod users;
 
 use leptos::prelude::*;
