@@ -109,7 +109,7 @@ pub async fn generate(
 const COPY_OPERATIONS: &str = "COPY operations (id, organization_id, type, parent_id, terminal_id, tariff_id, status, amount, currency,
     fee, fee_service, fee_bank, refunded_amount, captured_amount, order_id, description, reason, card_mask, card_last4, card_brand, card_holder,
     card_exp_month, card_exp_year, acquirer_reference, bank_name, bank_transaction_id, error_code, error_message,
-    created_at, executed_at, updated_at) FROM STDIN WITH (FORMAT csv)";
+    created_at, executed_at, updated_at, imported) FROM STDIN WITH (FORMAT csv)";
 
 const COPY_HISTORY: &str = "COPY operation_status_history (operation_id, from_status, to_status, error_code, created_at) FROM STDIN WITH (FORMAT csv)";
 
@@ -172,7 +172,7 @@ fn write_operation(out: &mut String, op: &PlannedOperation) {
     let (error_code, error_message) = op.error.unzip();
     // A payment that was charged took its whole amount (the generator plans one-stage payments).
     let captured = (op.kind.is_payment() && crate::reports::analytics::executed(op.status)).then(|| amount(op.amount));
-    let fields: [Option<String>; 31] = [
+    let fields: [Option<String>; 32] = [
         Some(op.id.to_string()),
         Some(op.organization_id.to_string()),
         Some(op.kind.to_string()),
@@ -204,6 +204,8 @@ fn write_operation(out: &mut String, op: &PlannedOperation) {
         Some(time(op.created_at)),
         Some(time(op.executed_at)),
         Some(time(op.executed_at)),
+        // Never at any bank: reconciliation leaves it out.
+        Some("true".to_owned()),
     ];
     for f in &fields {
         field(out, f.as_deref());

@@ -13,26 +13,18 @@ pub mod run;
 pub mod xlsx;
 
 use shared::dto::reconciliation::BookingType;
-use time::{Date, Duration, OffsetDateTime, UtcOffset};
+use time::{Date, Duration};
 
 use self::matcher::Day;
 use crate::acquirer::BookingKind;
 use crate::state::AppState;
 
-/// Moscow keeps UTC+3 all year.
-fn moscow() -> UtcOffset {
-    UtcOffset::from_hms(3, 0, 0).unwrap_or(UtcOffset::UTC)
-}
+pub use crate::domain::clock::moscow_day;
 
 /// The Moscow day `[00:00, 24:00)` of `day`.
 pub fn day_bounds(day: Date) -> Day {
-    let start = day.midnight().assume_offset(moscow());
+    let start = crate::domain::clock::moscow_midnight(day);
     Day { start, end: start + Duration::days(1) }
-}
-
-/// The Moscow day `t` falls on.
-pub fn moscow_day(t: OffsetDateTime) -> Date {
-    crate::db::velocity::moscow_day(t)
 }
 
 /// The grace window either side of a day (`reconciliation.grace_minutes`).

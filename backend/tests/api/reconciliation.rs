@@ -565,3 +565,26 @@ async fn days_are_read_as_dates_not_after_today_and_partners_are_refused_everywh
         sqlx::query_scalar("SELECT count(*) FROM reconciliation_runs").fetch_one(&app.db).await.expect("count");
     assert_eq!(runs, 0, "a partner's run never started");
 }
+
+#[tokio::test]
+async fn imported_operations_were_never_at_the_bank_and_are_left_out() {
+    clear_of_midnight().await;
+    let (app, _) = app_on_bank_time(|_| ()).await;
+    let (org, m) = app.merchant_of_new_org().await;
+    let payment = id(&m.pay(&unique_card(), "100.00").await);
+    // A day's worth of history loaded in bulk, as the demo seed and `clickpay generate` load it.
+    let now = app.clock.now();
+    let today = moscow_day(now);
+    let plan = clickpay::generator::org_plan(&app.db, org, now).await.expect("plan");
+    let start = day_bounds(today).start;
+    let loaded = clickpay::generator::generate(&app.db, &[plan], 30, start, now, 7, true).await.expect("generate");
+    assert_eq!(loaded.payments, 30);
+    let admin = app.admin().await;
+    let result = run(&admin, today).await;
+    assert_eq!(result["runs"][0]["matched"], 1, "only the payment that went to the bank: {result}");
+    assert!(listed(&result, "open").is_empty(), "{result}");
+    let imported: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM operations WHERE imported").fetch_one(&app.db).await.expect("count");
+    assert!(imported >= 30);
+    assert_ne!(payment, "");
+}
