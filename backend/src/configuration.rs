@@ -224,7 +224,9 @@ pub struct AcquirerSettings {
     /// One bank call, connection included; shorter than the idempotency lock timeout.
     pub timeout_seconds: u64,
     pub bank_name: String,
-    /// Sent as `X-Sandbox-Label`, so the sandbox bank's fault rules can pick this node's calls.
+    /// Sent as `X-Sandbox-Label`: the gateway's account at the sandbox bank, whose register lists
+    /// its bookings only, and what the bank's fault rules can pick. Every node of one gateway
+    /// sends the same label (1-100 visible ASCII characters).
     pub label: Option<String>,
 }
 
@@ -334,6 +336,13 @@ impl Settings {
             && s.expose_secret().len() < 32
         {
             return Err("security.jwt_secret must be at least 32 bytes".into());
+        }
+        // The label names this gateway's account at the bank (its register); every node of one
+        // gateway sends the same, and the bank refuses a malformed one on every call.
+        if let Some(l) = &self.acquirer.label
+            && (l.is_empty() || l.len() > 100 || !l.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err("acquirer.label must be 1-100 visible ASCII characters".into());
         }
         // Card schemes keep an e-commerce authorization for days, not months.
         if !(1..=30).contains(&self.payments.hold_days) {

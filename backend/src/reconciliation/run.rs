@@ -22,11 +22,20 @@ const LEASE: Duration = Duration::minutes(30);
 /// How long the schedule waits after a failed run (the bank down) before it tries again.
 const RETRY_AFTER_FAILURE: Duration = Duration::minutes(15);
 
+/// How often the schedule looks again at a day whose discrepancies wait on the gateway.
+const RECHECK_EVERY: Duration = Duration::hours(1);
+/// How many days back the schedule catches up on days without a run, and rechecks.
+pub const LOOK_BACK_DAYS: i64 = 7;
+
 /// Who starts a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Started {
-    /// The daily run of yesterday: skipped once the day's run is done.
+    /// The daily run of yesterday (and of a recent day that has none): skipped once the day's
+    /// run is done.
     Schedule,
+    /// The schedule's hourly look again at a recent day whose discrepancies wait on the
+    /// gateway's own answer (`processing` then): skipped if the day ran in the last hour.
+    Recheck,
     Staff(UserId),
 }
 
@@ -52,7 +61,7 @@ pub async fn run_day(state: &AppState, day: Date, by: Started) -> Result<Reconci
     let now = state.clock.now();
     let grace = grace(state);
     let bounds = day_bounds(day);
-    let schedule = by == Started::Schedule;
+    let schedule = matches!(by, Started::Schedule | Started::Recheck);
     let claim = db::claim_run(
         &state.db,
         NewRun {
@@ -60,12 +69,16 @@ pub async fn run_day(state: &AppState, day: Date, by: Started) -> Result<Reconci
             trigger: if schedule { RunTrigger::Schedule } else { RunTrigger::Manual },
             started_by: match by {
                 Started::Staff(user) => Some(user),
-                Started::Schedule => None,
+                Started::Schedule | Started::Recheck => None,
             },
             grace_minutes: state.settings.reconciliation.grace_minutes,
             now,
             leased_until: now + LEASE,
-            done_if_since: schedule.then_some(bounds.end + grace),
+            done_if_since: match by {
+                Started::Schedule => Some(bounds.end + grace),
+                Started::Recheck => Some(now - RECHECK_EVERY),
+                Started::Staff(_) => None,
+            },
             retry_after_failure_since: schedule.then_some(now - RETRY_AFTER_FAILURE),
         },
     )

@@ -427,7 +427,7 @@ async fn the_schedule_runs_yesterday_once_after_the_grace_window_and_on_one_node
     let pass = || clickpay::workers::reconciliation::pass(&app.state);
     let runs = || async {
         sqlx::query_as::<_, (String, String, String)>(
-            "SELECT day::text, trigger, status FROM reconciliation_runs ORDER BY started_at",
+            "SELECT day::text, trigger, status FROM reconciliation_runs ORDER BY day DESC, started_at",
         )
         .fetch_all(&app.db)
         .await
@@ -436,15 +436,18 @@ async fn the_schedule_runs_yesterday_once_after_the_grace_window_and_on_one_node
     app.clock.advance(midnight + Duration::minutes(9) - app.clock.now());
     pass().await.expect("pass");
     assert!(runs().await.is_empty(), "within the grace window nothing runs");
-    // Two nodes at once: one runs the day.
+    // Two nodes at once: one runs each day: yesterday, and the week's days that have no run
+    // (this gateway is new).
     app.clock.advance(Duration::minutes(2));
     let (a, b) = tokio::join!(pass(), pass());
     a.expect("node a");
     b.expect("node b");
-    let yesterday = today.previous_day().expect("yesterday").to_string();
-    assert_eq!(runs().await, [(yesterday.clone(), "schedule".to_owned(), "completed".to_owned())]);
+    let week: Vec<(String, String, String)> = (1..=7)
+        .map(|back| ((today - Duration::days(back)).to_string(), "schedule".to_owned(), "completed".to_owned()))
+        .collect();
+    assert_eq!(runs().await, week);
     pass().await.expect("pass");
-    assert_eq!(runs().await.len(), 1, "done for the day");
+    assert_eq!(runs().await.len(), 7, "done for the days");
     // Tomorrow's pass reconciles today, and finds it.
     let payment = id(&m.pay(&card, "10.00").await);
     app.clock.advance(Duration::days(1));
@@ -480,7 +483,8 @@ async fn a_run_that_cannot_read_the_register_fails_saying_why_and_is_tried_again
     pass().await.expect("pass");
     pass().await.expect("pass");
     let failed = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM reconciliation_runs WHERE status = 'failed'")
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM reconciliation_runs WHERE status = 'failed' AND day = $1")
+            .bind(today)
             .fetch_one(&app.db)
             .await
             .expect("count")
@@ -587,4 +591,47 @@ async fn imported_operations_were_never_at_the_bank_and_are_left_out() {
         sqlx::query_scalar("SELECT count(*) FROM operations WHERE imported").fetch_one(&app.db).await.expect("count");
     assert!(imported >= 30);
     assert_ne!(payment, "");
+}
+
+#[tokio::test]
+async fn a_day_whose_finding_waited_on_the_gateway_is_looked_at_again_within_the_hour() {
+    clear_of_midnight().await;
+    let (app, label) = app_on_bank_time(|_| {}).await;
+    let (_, m) = app.merchant_of_new_org().await;
+    // The bank booked it, the gateway is still waiting for its answer when the day is run.
+    let card = unique_card();
+    fault(&app, &label, &card, json!({"no_answer_rate": 1.0})).await;
+    let payment = id(&m.pay(&card, "10.00").await);
+    let today = moscow_day(app.clock.now());
+    let admin = app.admin().await;
+    let first = run(&admin, today).await;
+    let open = listed(&first, "open");
+    assert_eq!(open.len(), 1, "{first}");
+    // The settlement worker answers it later; the schedule's recheck closes the finding.
+    sqlx::query("UPDATE operations SET next_settle_at = $2 WHERE id = $1::uuid")
+        .bind(&payment)
+        .bind(app.clock.now() - Duration::seconds(1))
+        .execute(&app.db)
+        .await
+        .expect("due");
+    app.bank.remove_fault(&format!("{label}-{card}")).await;
+    clickpay::workers::settlement::settle_due(&app.state).await.expect("settle");
+    let status: String = sqlx::query_scalar("SELECT status FROM operations WHERE id = $1::uuid")
+        .bind(&payment)
+        .fetch_one(&app.db)
+        .await
+        .expect("status");
+    assert_eq!(status, "succeeded");
+    // Within the hour the recheck waits; an hour after the run it looks again.
+    clickpay::workers::reconciliation::pass(&app.state).await.expect("pass");
+    let still = body_of(admin.get(&format!("/admin/reconciliation/days/{today}")).await).await;
+    assert_eq!(listed(&still, "open").len(), 1);
+    sqlx::query("UPDATE reconciliation_runs SET started_at = started_at - interval '61 minutes' WHERE day = $1")
+        .bind(today)
+        .execute(&app.db)
+        .await
+        .expect("an hour ago");
+    clickpay::workers::reconciliation::pass(&app.state).await.expect("pass");
+    let again = body_of(admin.get(&format!("/admin/reconciliation/days/{today}")).await).await;
+    assert!(listed(&again, "open").is_empty(), "{again}");
 }
