@@ -70,7 +70,8 @@ pub fn write(
     let f = formats();
     let mut workbook = Workbook::new();
     summary(workbook.add_worksheet(), day, grace_minutes, runs.first(), open, &f)?;
-    let sheet = workbook.add_worksheet();
+    // Row by row in constant memory: a bad day may hold many discrepancies.
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("Расхождения")?;
     for (col, (title, width)) in COLUMNS.iter().enumerate() {
         sheet.set_column_width(col as u16, *width)?;
