@@ -18,7 +18,7 @@ pub async fn list(
     let (after_time, after_id) = after.unzip();
     let (before_time, before_id) = before.unzip();
     let order = if backwards { "ASC" } else { "DESC" };
-    let mut rows: Vec<serde_json::Value> = sqlx::query_scalar(&format!(
+    let rows: Vec<serde_json::Value> = sqlx::query_scalar(&format!(
         "SELECT payload FROM events
           WHERE organization_id = $1 AND created_at >= $2 AND ($3::text IS NULL OR type = $3)
             AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
@@ -35,12 +35,7 @@ pub async fn list(
     .bind(limit + 1)
     .fetch_all(db)
     .await?;
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    if backwards {
-        rows.reverse();
-    }
-    Ok((rows, has_more))
+    Ok(super::keyset_page(rows, limit, backwards))
 }
 
 /// The creation time of an event of this organization (a list cursor).

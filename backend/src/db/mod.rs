@@ -44,6 +44,17 @@ pub mod users;
 pub mod velocity;
 
 /// Is this error the violation of the named unique constraint or index?
+/// A keyset page read one row past `limit`, newest first: the page and whether more lie that
+/// way. A page read backwards (before a cursor, oldest first) is turned back to newest first.
+pub fn keyset_page<T>(mut rows: Vec<T>, limit: i64, backwards: bool) -> (Vec<T>, bool) {
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    (rows, has_more)
+}
+
 pub fn is_unique_violation(e: &sqlx::Error, constraint: &str) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation() && d.constraint() == Some(constraint))
 }

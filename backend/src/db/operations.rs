@@ -342,7 +342,7 @@ pub async fn list(
     };
     // Paging backwards reads the newer rows oldest first, then turns the page around.
     let order = if before.is_some() { "ASC" } else { "DESC" };
-    let mut rows: Vec<OperationRow> = sqlx::query_as(&format!(
+    let rows: Vec<OperationRow> = sqlx::query_as(&format!(
         "{SELECT} WHERE o.organization_id = $1 AND o.type = ANY($2)
             AND ($3::timestamptz IS NULL OR o.created_at >= $3)
             AND ($4::timestamptz IS NULL OR o.created_at < $4)
@@ -370,12 +370,7 @@ pub async fn list(
     .bind(limit + 1)
     .fetch_all(db)
     .await?;
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    if before.is_some() {
-        rows.reverse();
-    }
-    Ok((rows, has_more))
+    Ok(super::keyset_page(rows, limit, before.is_some()))
 }
 
 /// Records a webhook event in the outbox, in the transaction of the change it describes (no

@@ -212,7 +212,7 @@ pub async fn list(
         None => (None, None),
     };
     let backwards = after.is_some();
-    let mut rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ROW} WHERE organization_id = $1 AND operation_id IS NOT NULL
             AND ($2::text IS NULL OR kind = $2)
             AND ($3::timestamptz IS NULL OR created_at >= $3)
@@ -233,10 +233,5 @@ pub async fn list(
     .bind(limit + 1)
     .fetch_all(db)
     .await?;
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    if backwards {
-        rows.reverse();
-    }
-    Ok((rows, has_more))
+    Ok(crate::db::keyset_page(rows, limit, backwards))
 }
