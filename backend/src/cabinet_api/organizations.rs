@@ -52,7 +52,7 @@ pub async fn get(
 }
 
 /// The organization, if it is within the caller's scope; else 404.
-async fn in_scope(
+pub(super) async fn in_scope(
     state: &AppState,
     s: &crate::auth::extract::SessionUser,
     org: OrganizationId,

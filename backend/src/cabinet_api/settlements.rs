@@ -9,9 +9,9 @@ use shared::dto::balance::{BalanceView, StatementList};
 use shared::ids::OrganizationId;
 use time::Duration;
 
+use super::organizations::in_scope;
 use super::params::{date, invalid};
-use crate::auth::extract::{CabinetUser, SessionUser};
-use crate::db;
+use crate::auth::extract::CabinetUser;
 use crate::domain::clock::moscow_day;
 use crate::error::ApiError;
 use crate::ledger::{self, statements};
@@ -19,10 +19,6 @@ use crate::state::AppState;
 
 /// The most days one list of statements covers.
 const MAX_DAYS: i64 = 366;
-
-async fn in_scope(state: &AppState, s: &SessionUser, org: OrganizationId) -> Result<(), ApiError> {
-    if db::organizations::in_scope(&state.db, s.scope(), org).await? { Ok(()) } else { Err(ApiError::not_found()) }
-}
 
 pub async fn balance(
     state: web::Data<AppState>,
@@ -32,17 +28,9 @@ pub async fn balance(
     let org = id.into_inner();
     in_scope(&state, &s, org).await?;
     let mut db = state.db.acquire().await?;
-    let (available, pending) = ledger::balance(&mut db, org, state.clock.now()).await?;
-    let last_statement: Option<time::Date> =
-        sqlx::query_scalar("SELECT max(day) FROM statements WHERE organization_id = $1")
-            .bind(org)
-            .fetch_one(&mut *db)
-            .await?;
-    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(BalanceView {
-        available,
-        pending,
-        last_statement,
-    }))
+    let b = ledger::balance(&mut db, org, state.clock.now()).await?;
+    let view = BalanceView { available: b.available, pending: b.pending, last_statement: b.last_statement };
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 
 #[derive(Debug, Deserialize)]

@@ -110,14 +110,17 @@ pub fn posting_of(from: OperationStatus, op: &OperationRow, at: OffsetDateTime) 
     Ok(Some(rules::balance_transaction(op.kind, amount, op.fee, at)))
 }
 
-/// The organization's balance now: `(available, pending)`. The total is the last statement's
+/// An organization's balance now, and the last statement it rests on.
+pub struct Balance {
+    pub available: SignedAmount,
+    pub pending: SignedAmount,
+    pub last_statement: Option<Date>,
+}
+
+/// The organization's balance now. The total is the last statement's
 /// closing balance plus the net posted since its day ended (or the sum of all net before any
 /// statement); pending is the net of payments whose day has not come.
-pub async fn balance(
-    db: &mut PgConnection,
-    org: OrganizationId,
-    now: OffsetDateTime,
-) -> sqlx::Result<(SignedAmount, SignedAmount)> {
+pub async fn balance(db: &mut PgConnection, org: OrganizationId, now: OffsetDateTime) -> sqlx::Result<Balance> {
     let last: Option<(Date, SignedAmount)> = sqlx::query_as(
         "SELECT day, closing_balance FROM statements WHERE organization_id = $1 ORDER BY day DESC LIMIT 1",
     )
@@ -128,6 +131,7 @@ pub async fn balance(
         Some((day, closing)) => (closing, Some(moscow_midnight(day.next_day().unwrap_or(day)))),
         None => (SignedAmount::ZERO, None),
     };
+    let last_statement = last.map(|(day, _)| day);
     let (after, pending): (SignedAmount, SignedAmount) = sqlx::query_as(
         "SELECT (SELECT coalesce(sum(net), 0) FROM ledger_postings
                   WHERE organization_id = $1 AND operation_id IS NOT NULL AND ($2::timestamptz IS NULL OR created_at >= $2)),
@@ -139,7 +143,8 @@ pub async fn balance(
     .bind(moscow_day(now))
     .fetch_one(&mut *db)
     .await?;
-    Ok(rules::split(base + after, pending))
+    let (available, pending) = rules::split(base + after, pending);
+    Ok(Balance { available, pending, last_statement })
 }
 
 /// A balance transaction as the API shows it.

@@ -16,12 +16,12 @@ use crate::state::AppState;
 
 pub async fn get(state: web::Data<AppState>, merchant: Merchant) -> Result<HttpResponse, ApiError> {
     let mut db = state.db.acquire().await?;
-    let (available, pending) = ledger::balance(&mut db, merchant.organization_id, state.clock.now()).await?;
+    let b = ledger::balance(&mut db, merchant.organization_id, state.clock.now()).await?;
     Ok(HttpResponse::Ok().json(Balance {
         object: "balance".to_owned(),
         currency: "RUB".to_owned(),
-        available,
-        pending,
+        available: b.available,
+        pending: b.pending,
     }))
 }
 
