@@ -26,6 +26,18 @@ trusted_proxies = []
 [database]
 max_connections = 10
 acquire_timeout_seconds = 3
+# read_url = "postgres://…replica…": the cabinet's lists, charts and exports read from it (they
+# may lag by the replica's delay); unset, they read from the primary.
+
+[caches]
+# How long a node trusts an API key it has looked up. Revocations reach every node at once
+# (LISTEN/NOTIFY); this bounds the rest. 0 turns the cache off.
+api_key_seconds = 30
+
+[metrics]
+# GET /metrics answers loopback clients (as the trusted-proxy rule resolves them) and, with
+# this token set, any client that sends `Authorization: Bearer <token>`.
+# token = "…"
 
 [session]
 idle_timeout_minutes = 15
@@ -119,9 +131,24 @@ pub struct Settings {
     pub workers: WorkerSettings,
     pub reconciliation: ReconciliationSettings,
     pub webhooks: WebhookSettings,
+    pub caches: CacheSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     /// The demo users' password (`CLICKPAY_DEMO_PASSWORD`); generated when unset.
     #[serde(default)]
     pub demo_password: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CacheSettings {
+    pub api_key_seconds: u64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// A bearer token that opens `/metrics` to non-loopback clients; unset: loopback only.
+    #[serde(default)]
+    pub token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -144,6 +171,9 @@ pub struct ServerSettings {
 pub struct DatabaseSettings {
     /// `postgres://user:password@host:port/db`
     pub url: SecretString,
+    /// A streaming replica for reads that may lag (the cabinet's lists, charts and exports).
+    #[serde(default)]
+    pub read_url: Option<SecretString>,
     pub max_connections: u32,
     pub acquire_timeout_seconds: u64,
 }

@@ -4,6 +4,7 @@
 pub mod acquirer;
 pub mod auth;
 pub mod cabinet_api;
+pub mod caches;
 pub mod cli;
 pub mod configuration;
 pub mod db;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod generator;
 pub mod keys;
 pub mod ledger;
+pub mod metrics;
 pub mod operations;
 pub mod payer;
 pub mod payment_api;

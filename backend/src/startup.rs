@@ -7,13 +7,15 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 
-use crate::acquirer::Acquirer;
 use crate::acquirer::http::{HttpAcquirer, HttpAcquirerConfig};
+use crate::acquirer::{Acquirer, Measured};
 use crate::auth::merchant::require_api_key;
+use crate::caches::{self, Caches};
 use crate::configuration::Settings;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::error::{api_not_found, json_error, path_error, query_error};
 use crate::keys::Keys;
+use crate::metrics::Metrics;
 use crate::rate_limit::Limits;
 use crate::routes::{health, spa};
 use crate::state::AppState;
@@ -50,6 +52,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         settings.validate().map_err(anyhow::Error::msg)?;
         let db = db::pool(&settings.database)?;
+        let read_db = db::read_pool(&settings.database, &db)?;
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
         let port = listener.local_addr()?.port();
         let public_url: Arc<str> = Arc::from(settings.public_url(port));
@@ -63,10 +66,25 @@ impl Application {
                 label: settings.acquirer.label.clone(),
             })?),
         };
+        let metrics = Arc::new(Metrics::new()?);
+        let acquirer: Arc<dyn Acquirer> = Arc::new(Measured { inner: acquirer, metrics: metrics.clone() });
         let limits = Arc::new(Limits::new(&settings.rate_limits));
         let notifier =
             Arc::new(Notifier::new(&settings.webhooks, settings.server.allow_private_webhook_targets, resolver)?);
-        let state = AppState { db, settings: Arc::new(settings), clock, public_url, keys, limits, acquirer, notifier };
+        let caches = Arc::new(Caches::new(std::time::Duration::from_secs(settings.caches.api_key_seconds)));
+        let state = AppState {
+            db,
+            read_db,
+            settings: Arc::new(settings),
+            clock,
+            public_url,
+            keys,
+            limits,
+            acquirer,
+            notifier,
+            caches,
+            metrics,
+        };
         let spa = spa::Spa::load(&state.settings.server.static_dir);
         let server = run(listener, state.clone(), spa)?;
         Ok(Application { port, server, state })
@@ -84,6 +102,8 @@ impl Application {
     /// stops the background workers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        // Every node keeps its caches true, whether or not it runs the workers.
+        let listener = tokio::spawn(caches::listen(self.state.clone(), stopped.clone()));
         let workers =
             self.state.settings.workers.enabled.then(|| tokio::spawn(workers::run(self.state.clone(), stopped)));
         let result = self.server.await;
@@ -91,6 +111,7 @@ impl Application {
         if let Some(w) = workers {
             let _ = w.await;
         }
+        let _ = listener.await;
         result
     }
 }
@@ -126,6 +147,7 @@ fn run(listener: TcpListener, state: AppState, spa: spa::Spa) -> std::io::Result
             .wrap(from_fn(docs::guard))
             .wrap(from_fn(telemetry::request_middleware))
             .configure(health::config)
+            .configure(crate::metrics::config)
             .service(
                 web::scope("/api/v1")
                     .wrap(from_fn(require_api_key))

@@ -10,7 +10,11 @@ use crate::domain::clock::Clock;
 /// Shared application state, cloned cheaply into each worker.
 #[derive(Clone)]
 pub struct AppState {
+    /// The primary: every write, and every read that must see the latest write.
     pub db: PgPool,
+    /// Reads that may lag by a replica's delay (the cabinet's lists, charts, exports): the
+    /// replica of `database.read_url`, else the primary.
+    pub read_db: PgPool,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     /// The absolute base of links we hand out, without a trailing slash.
@@ -21,4 +25,7 @@ pub struct AppState {
     pub acquirer: Arc<dyn crate::acquirer::Acquirer>,
     /// The notification client (with the SSRF guard).
     pub notifier: Arc<crate::webhooks::delivery::Notifier>,
+    /// Node-local caches, kept true by the change feed (`caches::listen`).
+    pub caches: Arc<crate::caches::Caches>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

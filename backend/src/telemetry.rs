@@ -55,10 +55,16 @@ pub async fn request_middleware(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let started = Instant::now();
+    let metrics = req.app_data::<actix_web::web::Data<crate::state::AppState>>().map(|s| s.metrics.clone());
+    let _in_flight = metrics.as_ref().map(|m| m.request_started());
     // Handlers and our middlewares turn their errors into responses, so every answer passes here.
     let mut res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
-    let latency_ms = started.elapsed().as_millis() as u64;
+    let elapsed = started.elapsed();
+    let latency_ms = elapsed.as_millis() as u64;
     let status = res.status().as_u16();
+    if let Some(m) = &metrics {
+        m.observe_request(&method, &route, status, elapsed);
+    }
     span.in_scope(|| tracing::info!(status, latency_ms, "request finished"));
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), v);

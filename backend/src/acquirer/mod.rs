@@ -101,3 +101,65 @@ pub trait Acquirer: Send + Sync {
     /// real acquirer hands over for a day, fetched whole (each page within the call timeout).
     async fn register(&self, from: OffsetDateTime, to: OffsetDateTime) -> anyhow::Result<Vec<RegisterEntry>>;
 }
+
+/// A connector that times every call to the bank and counts its outcomes (`/metrics`).
+pub struct Measured {
+    pub inner: std::sync::Arc<dyn Acquirer>,
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+}
+
+impl Measured {
+    async fn time<T>(
+        &self,
+        operation: &str,
+        call: impl std::future::Future<Output = anyhow::Result<T>>,
+        outcome: impl Fn(&T) -> &'static str,
+    ) -> anyhow::Result<T> {
+        let started = std::time::Instant::now();
+        let result = call.await;
+        let label = result.as_ref().map_or("error", outcome);
+        self.metrics.observe_bank_call(operation, label, started.elapsed());
+        result
+    }
+}
+
+fn outcome_label(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Approved { .. } => "approved",
+        Outcome::Declined { .. } => "declined",
+        Outcome::ChallengeRequired => "challenge_required",
+        Outcome::Pending => "pending",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+#[async_trait]
+impl Acquirer for Measured {
+    fn bank_name(&self) -> &str {
+        self.inner.bank_name()
+    }
+    async fn authorize(&self, req: AuthorizeRequest<'_>) -> anyhow::Result<Outcome> {
+        self.time("authorize", self.inner.authorize(req), outcome_label).await
+    }
+    async fn complete_challenge(&self, reference: &str, kind: BookingKind, passed: bool) -> anyhow::Result<Outcome> {
+        self.time("challenge", self.inner.complete_challenge(reference, kind, passed), outcome_label).await
+    }
+    async fn status(&self, reference: &str, kind: BookingKind) -> anyhow::Result<Outcome> {
+        self.time("status", self.inner.status(reference, kind), outcome_label).await
+    }
+    async fn void(&self, reference: &str, kind: BookingKind) -> anyhow::Result<Outcome> {
+        self.time("void", self.inner.void(reference, kind), outcome_label).await
+    }
+    async fn refund(&self, req: RefundRequest<'_>) -> anyhow::Result<Outcome> {
+        self.time("refund", self.inner.refund(req), outcome_label).await
+    }
+    async fn capture(&self, reference: &str, amount: Amount) -> anyhow::Result<Outcome> {
+        self.time("capture", self.inner.capture(reference, amount), outcome_label).await
+    }
+    async fn release(&self, reference: &str) -> anyhow::Result<Outcome> {
+        self.time("release", self.inner.release(reference), outcome_label).await
+    }
+    async fn register(&self, from: OffsetDateTime, to: OffsetDateTime) -> anyhow::Result<Vec<RegisterEntry>> {
+        self.time("register", self.inner.register(from, to), |_| "received").await
+    }
+}

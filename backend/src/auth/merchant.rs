@@ -1,6 +1,7 @@
 //! API-key authentication of the payment API. Every request under `/api/v1` passes here first:
 //! no key, an unknown or revoked key is `401 invalid_api_key`; a blocked organization is
-//! `403 organization_blocked`; each key has its own rate limit.
+//! `403 organization_blocked`; each key has its own rate limit. Keys are looked up once per
+//! `caches.api_key_seconds` per node (`caches`), and a revocation reaches every node at once.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,6 +13,7 @@ use shared::{ErrorCode, OrganizationStatus};
 use subtle::ConstantTimeEq;
 
 use crate::auth::api_keys;
+use crate::caches::KeyInfo;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -47,7 +49,35 @@ async fn authenticate(req: &ServiceRequest) -> Result<Merchant, ApiError> {
         return Err(invalid_key("Invalid API key."));
     }
     let digest = api_keys::digest(key);
-    let now = state.clock.now();
+    let (info, record_use) = match state.caches.key(&digest) {
+        Some(hit) => (hit.info, hit.record_use),
+        None => {
+            let generation = state.caches.generation();
+            let (info, stale) = look_up(state, &digest).await?.ok_or_else(|| invalid_key("Invalid API key."))?;
+            state.caches.store_key(digest, info, generation);
+            (info, stale)
+        }
+    };
+    state.limits.api_per_key.check(&info.id.to_string())?;
+    if info.blocked {
+        return Err(ApiError::new(
+            ErrorCode::OrganizationBlocked,
+            "The organization is blocked. Contact your manager.",
+        ));
+    }
+    if record_use {
+        // Recorded at most once a minute per key (and node), to keep the hot path free of writes.
+        sqlx::query("UPDATE api_keys SET last_used_at = greatest(last_used_at, $2) WHERE id = $1")
+            .bind(info.id)
+            .bind(state.clock.now())
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(Merchant { organization_id: info.organization_id, api_key_id: info.id })
+}
+
+/// The unrevoked key with this digest, and whether its `last_used_at` is over a minute old.
+async fn look_up(state: &AppState, digest: &[u8; 32]) -> Result<Option<(KeyInfo, bool)>, ApiError> {
     let row: Option<KeyRow> = sqlx::query_as(
         "SELECT k.id, k.organization_id, k.key_hash, k.revoked_at IS NOT NULL AS revoked, o.status,
                 (k.last_used_at IS NULL OR k.last_used_at < $2 - interval '1 minute') AS stale
@@ -55,29 +85,14 @@ async fn authenticate(req: &ServiceRequest) -> Result<Merchant, ApiError> {
           WHERE k.key_hash = $1",
     )
     .bind(&digest[..])
-    .bind(now)
+    .bind(state.clock.now())
     .fetch_optional(&state.db)
     .await?;
-    let row = match row {
-        Some(r) if bool::from(r.key_hash.as_slice().ct_eq(&digest[..])) && !r.revoked => r,
-        _ => return Err(invalid_key("Invalid API key.")),
-    };
-    state.limits.api_per_key.check(&row.id.to_string())?;
-    if row.status == OrganizationStatus::Blocked {
-        return Err(ApiError::new(
-            ErrorCode::OrganizationBlocked,
-            "The organization is blocked. Contact your manager.",
-        ));
-    }
-    if row.stale {
-        // Recorded at most once a minute per key, to keep the hot path free of writes.
-        sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
-            .bind(row.id)
-            .bind(now)
-            .execute(&state.db)
-            .await?;
-    }
-    Ok(Merchant { organization_id: row.organization_id, api_key_id: row.id })
+    Ok(row.filter(|r| bool::from(r.key_hash.as_slice().ct_eq(&digest[..])) && !r.revoked).map(|r| {
+        let info =
+            KeyInfo { id: r.id, organization_id: r.organization_id, blocked: r.status == OrganizationStatus::Blocked };
+        (info, r.stale)
+    }))
 }
 
 /// The middleware of the `/api/v1` scope.

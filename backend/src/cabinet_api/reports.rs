@@ -42,7 +42,7 @@ pub async fn analytics(
     };
     let org = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let (from, to) = analytics::bounds(period, day);
-    let mut tx = db::transactions::in_zone(&state.db, &tz).await?;
+    let mut tx = db::transactions::in_zone(&state.read_db, &tz).await?;
     let groups = analytics::scan(&mut tx, s.scope(), org, period, from, to).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(analytics::fold(period, from, to, &tz, &groups)))
@@ -85,7 +85,7 @@ pub async fn transactions_xlsx(
     };
 
     // Synchronous up to a limit; past it, the background export is the way (api-contract.md).
-    let mut db = db::transactions::in_zone(&state.db, &tz).await?;
+    let mut db = db::transactions::in_zone(&state.read_db, &tz).await?;
     let limit = state.settings.workers.sync_export_limit;
     let (_, too_many) = db::transactions::count_up_to(&mut db, &filter, limit).await?;
     if too_many {

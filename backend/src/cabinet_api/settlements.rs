@@ -58,7 +58,7 @@ pub async fn list(
     if (to - from).whole_days() >= MAX_DAYS {
         return Err(invalid("from", &format!("one list covers at most {MAX_DAYS} days")));
     }
-    let data = statements::list(&state.db, org, from, to).await?.iter().map(statements::Statement::view).collect();
+    let data = statements::list(&state.read_db, org, from, to).await?.iter().map(statements::Statement::view).collect();
     Ok(HttpResponse::Ok().json(StatementList { data }))
 }
 
@@ -71,17 +71,18 @@ pub async fn xlsx(
     let (org, day) = path.into_inner();
     in_scope(&state, &s, org).await?;
     let day = date(&day, "day").map_err(|_| ApiError::not_found())?;
-    let statement = statements::get(&state.db, org, day).await?.ok_or_else(ApiError::not_found)?;
+    // The day's statement and its rows may lag by the replica's delay (a closed day never changes).
+    let statement = statements::get(&state.read_db, org, day).await?.ok_or_else(ApiError::not_found)?;
     let (name, inn): (String, String) =
         sqlx::query_as("SELECT name, inn FROM organizations WHERE id = $1").bind(org).fetch_one(&state.db).await?;
     let limit = state.settings.workers.sync_export_limit;
-    if statements::day_count(&state.db, org, day).await? > limit {
+    if statements::day_count(&state.read_db, org, day).await? > limit {
         return Err(ApiError::new(
             shared::ErrorCode::ExportTooLarge,
             format!("The day has more than {limit} operations; export its transactions in the background."),
         ));
     }
-    let rows = statements::day_rows(&state.db, org, day).await?;
+    let rows = statements::day_rows(&state.read_db, org, day).await?;
     let file_name = ledger::xlsx::file_name(&inn, day);
     let bytes = tokio::task::spawn_blocking(move || ledger::xlsx::write(&name, &inn, &statement, &rows))
         .await

@@ -49,7 +49,8 @@ pub async fn list(
     if page == 0 || page > max_page {
         return Err(invalid("page", "page is out of range"));
     }
-    let mut tx = db::transactions::in_zone(&state.db, &tz).await?;
+    // A list may lag by the replica's delay (database.read_url).
+    let mut tx = db::transactions::in_zone(&state.read_db, &tz).await?;
     let (total, capped) = db::transactions::count(&mut tx, &filter).await?;
     let data =
         db::transactions::page(&mut tx, &filter, per_page.into(), i64::from(page - 1) * i64::from(per_page)).await?;

@@ -24,6 +24,15 @@ pub fn pool(settings: &DatabaseSettings) -> Result<PgPool, sqlx::Error> {
         .connect_lazy_with(connect_options(settings)?))
 }
 
+/// The pool of reads that may lag: the replica of `database.read_url`, else the primary's pool.
+pub fn read_pool(settings: &DatabaseSettings, primary: &PgPool) -> Result<PgPool, sqlx::Error> {
+    let Some(url) = &settings.read_url else { return Ok(primary.clone()) };
+    Ok(PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
+        .connect_lazy_with(url.expose_secret().parse::<PgConnectOptions>()?))
+}
+
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await
 }

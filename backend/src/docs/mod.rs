@@ -231,6 +231,11 @@ impl BasicCache {
     fn forget(&self, key: &[u8; 32]) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
     }
+
+    /// Forgets every credential (an account changed on some node, or the change feed was cut).
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 }
 
 fn fingerprint(password_hash: &str) -> [u8; 32] {
@@ -271,7 +276,7 @@ async fn allowed(req: &ServiceRequest) -> Result<bool, ApiError> {
     }
     let Some((user, password)) = basic_credentials(req) else { return Ok(false) };
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| anyhow::anyhow!("no app state"))?;
-    let cache = req.app_data::<web::Data<BasicCache>>().ok_or_else(|| anyhow::anyhow!("no docs cache"))?;
+    let cache = &state.caches.docs;
     let key = BasicCache::key(&user, &password);
     let now = state.clock.now();
     if let Some(v) = cache.fresh(&key, now) {
@@ -373,8 +378,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         let en_url = Url::with_primary("English", en_json, first == Lang::En);
         Config::new(if first == Lang::Ru { [ru_url, en_url] } else { [en_url, ru_url] })
     };
-    cfg.app_data(web::Data::new(BasicCache::default()))
-        .route(PREFIX, to_slash("/partners/docs/"))
+    cfg.route(PREFIX, to_slash("/partners/docs/"))
         .route(EN, to_slash("/partners/docs/en/"))
         .service(SwaggerUi::new("/partners/docs/en/{_:.*}").url(en_json, en).config(urls(Lang::En)))
         .service(SwaggerUi::new("/partners/docs/{_:.*}").url(ru_json, ru).config(urls(Lang::Ru)));

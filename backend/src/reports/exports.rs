@@ -293,7 +293,7 @@ async fn write_file(
     name: &str,
     done: Arc<AtomicU64>,
 ) -> anyhow::Result<()> {
-    let mut db = transactions::in_zone(&state.db, time_zone).await?;
+    let mut db = transactions::in_zone(&state.read_db, time_zone).await?;
     let limit = state.settings.workers.export_row_limit;
     let (total, _) = transactions::count_up_to(&mut db, filter, limit.saturating_add(1)).await?;
     if total > limit {

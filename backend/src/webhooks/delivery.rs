@@ -267,6 +267,13 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         .buffer_unordered(s.concurrency.max(1))
         .collect()
         .await;
+    for (_, a) in &done {
+        state.metrics.count_webhook(match (a.delivered, a.http_status) {
+            (true, _) => "delivered",
+            (false, Some(_)) => "rejected",
+            (false, None) => "error",
+        });
+    }
     super::record::batch(state, lease, &done).await?;
     Ok(count)
 }

@@ -1,6 +1,6 @@
 //! API-key authentication of the payment API.
 
-use crate::helpers::{assert_error, spawn_app, spawn_app_with};
+use crate::helpers::{assert_error, eventually, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn missing_malformed_and_unknown_keys_get_401_in_the_contract_shape() {
@@ -53,4 +53,59 @@ async fn each_key_has_its_own_rate_limit() {
     assert!((1..=60).contains(&retry));
     assert_error(limited, 429, "rate_limited").await;
     assert_eq!(second.get("/x").await.status(), 404, "another key is not limited");
+}
+
+#[tokio::test]
+async fn a_key_revoked_behind_this_node_s_back_stops_working_at_once() {
+    let app = spawn_app().await;
+    let org = app.create_organization("ООО Ромашка").await;
+    let merchant = app.merchant(&app.api_key(org).await);
+    let caches = app.state.caches.clone();
+    eventually("the change feed coming up", || caches.is_live()).await;
+    assert_eq!(merchant.get("/payments").await.status(), 200);
+    assert_eq!(caches.cached_keys(), 1, "the key is now served from the cache");
+    // Another node (here: plain SQL) revokes the key: the NOTIFY reaches this node.
+    sqlx::query("UPDATE api_keys SET revoked_at = now()").execute(&app.db).await.expect("revoke");
+    eventually("the cache flush", || caches.cached_keys() == 0).await;
+    assert_error(merchant.get("/payments").await, 401, "invalid_api_key").await;
+}
+
+#[tokio::test]
+async fn an_organization_blocked_elsewhere_is_refused_at_once() {
+    let app = spawn_app().await;
+    let org = app.create_organization("ООО Ромашка").await;
+    let merchant = app.merchant(&app.api_key(org).await);
+    let caches = app.state.caches.clone();
+    eventually("the change feed coming up", || caches.is_live()).await;
+    assert_eq!(merchant.get("/payments").await.status(), 200);
+    sqlx::query("UPDATE organizations SET status = 'blocked'").execute(&app.db).await.expect("block");
+    eventually("the cache flush", || caches.cached_keys() == 0).await;
+    assert_error(merchant.get("/payments").await, 403, "organization_blocked").await;
+}
+
+#[tokio::test]
+async fn the_cache_is_flushed_when_the_change_feed_reconnects() {
+    let app = spawn_app().await;
+    let org = app.create_organization("ООО Ромашка").await;
+    let merchant = app.merchant(&app.api_key(org).await);
+    let caches = app.state.caches.clone();
+    eventually("the change feed coming up", || caches.is_live()).await;
+    assert_eq!(merchant.get("/payments").await.status(), 200);
+    assert_eq!(caches.cached_keys(), 1);
+    let before = caches.generation();
+    // Cut the listening connection: whatever was notified while it was down is lost, so the
+    // node forgets everything and serves from the database until it listens again.
+    let cut: i64 = sqlx::query_scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+          WHERE application_name = $1 AND datname = current_database()",
+    )
+    .bind(clickpay::caches::LISTENER_NAME)
+    .fetch_one(&app.db)
+    .await
+    .expect("terminate");
+    assert_eq!(cut, 1, "one listening connection per node");
+    eventually("the reconnection", || caches.generation() >= before + 2 && caches.is_live()).await;
+    assert_eq!(caches.cached_keys(), 0);
+    assert_eq!(merchant.get("/payments").await.status(), 200, "the key still works, read afresh");
+    assert_eq!(caches.cached_keys(), 1);
 }

@@ -341,3 +341,14 @@ impl TestApp {
         clickpay::webhooks::delivery::deliver_due(&self.state).await.expect("delivery")
     }
 }
+
+/// Waits (up to 5 s) for `done`; the change feed works in milliseconds.
+pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{what} did not happen within 5 s");
+}

@@ -16,6 +16,7 @@ mod idempotency;
 mod integration;
 mod ledger;
 mod lists;
+mod metrics;
 mod organizations;
 pub mod payer;
 mod payments;

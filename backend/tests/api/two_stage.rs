@@ -539,6 +539,9 @@ async fn a_blocked_organization_takes_no_money_in_the_cabinet_but_may_release_a_
         .execute(&app.db)
         .await
         .expect("block");
+    // The API key's cache learns of the block by the change feed.
+    let caches = app.state.caches.clone();
+    crate::helpers::eventually("the cache flush", || caches.cached_keys() == 0).await;
     assert_error(partner.post(&format!("/transactions/{first}/capture"), j!({})).await, 403, "organization_blocked")
         .await;
     let res = partner.post(&format!("/transactions/{second}/cancel"), j!({})).await;

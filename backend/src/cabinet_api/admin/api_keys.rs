@@ -85,5 +85,7 @@ pub async fn revoke(
     )
     .await?;
     tx.commit().await?;
+    // This node at once; the others by the change feed.
+    state.caches.flush_keys();
     Ok(HttpResponse::Ok().json(view))
 }

@@ -146,6 +146,10 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    if req.status.is_some() {
+        // This node at once; the others by the change feed.
+        state.caches.flush_keys();
+    }
     let detail = db::organizations::get(&state.db, Scope::All, id).await?.ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(detail))
 }
