@@ -136,6 +136,54 @@ start_postgres() {
     || PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$port" -U clickpay -d postgres -qc "CREATE DATABASE clickpay" >/dev/null
 }
 
+# A primary and its streaming replica, made afresh for the replica test: the primary commits
+# with synchronous_commit = remote_apply, so a read on the replica right after a write sees it.
+# A pair of its own, beside the local cluster, so a missing standby can never stall the local
+# cluster's commits. Exports REPLICA_PRIMARY_URL and REPLICA_STANDBY_URL (database `clickpay`).
+start_replica_pair() {
+  ensure_postgres_binaries
+  local bin root pwfile pw primary_port standby_port tmp
+  bin="$(pg_bindir)"; root="$(dirname "$(pg_dir)")/replica-test"
+  primary_port=$(( $(pg_port) + 1 )); standby_port=$(( $(pg_port) + 2 ))
+  pwfile="$DATA_DIR/pg-password"; pw="$(cat "$pwfile")"
+  stop_replica_pair
+  rm -rf "$root"; mkdir -p "$root/run"
+  [ "$(id -u)" = 0 ] && chown -R postgres: "$root"
+  log "creating a primary and a streaming replica (pg_basebackup) on ports $primary_port and $standby_port"
+  tmp="$(mktemp)"; cp "$pwfile" "$tmp"; chmod 644 "$tmp"
+  run_pg "$bin/initdb" -D "$root/primary" -U clickpay --pwfile="$tmp" --auth-local=scram-sha-256 \
+    --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+  rm -f "$tmp"
+  run_pg "$bin/pg_ctl" -D "$root/primary" -l "$root/primary.log" -w -t 60 start -o "-c listen_addresses=127.0.0.1 \
+    -c port=$primary_port -c unix_socket_directories=$root/run -c max_connections=200 -c fsync=off \
+    -c synchronous_standby_names=clickpay_standby -c synchronous_commit=remote_apply" >/dev/null
+  run_pg env PGPASSWORD="$pw" "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U clickpay \
+    -D "$root/standby" -R -X stream >/dev/null
+  run_pg "$bin/pg_ctl" -D "$root/standby" -l "$root/standby.log" -w -t 60 start -o "-c listen_addresses=127.0.0.1 \
+    -c port=$standby_port -c unix_socket_directories=$root/run -c max_connections=200 -c fsync=off \
+    -c cluster_name=clickpay_standby -c hot_standby=on" >/dev/null
+  REPLICA_PRIMARY_URL="postgres://clickpay:$pw@127.0.0.1:$primary_port/clickpay"
+  REPLICA_STANDBY_URL="postgres://clickpay:$pw@127.0.0.1:$standby_port/clickpay"
+  PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$primary_port" -U clickpay -d postgres -qc "CREATE DATABASE clickpay" >/dev/null
+  # The standby streams and is the synchronous one before any test writes.
+  local state
+  for _ in $(seq 100); do
+    state="$(PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$primary_port" -U clickpay -d postgres -tAc \
+      "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
+    [ "$state" = sync ] && break
+    sleep 0.2
+  done
+  [ "$state" = sync ] || die "the replica did not become synchronous: see $root/standby.log"
+  export REPLICA_PRIMARY_URL REPLICA_STANDBY_URL
+}
+
+stop_replica_pair() {
+  local bin root; bin="$(pg_bindir)"; root="$(dirname "$(pg_dir)")/replica-test"
+  for d in standby primary; do
+    [ -f "$root/$d/PG_VERSION" ] && run_pg "$bin/pg_ctl" -D "$root/$d" -m immediate stop >/dev/null 2>&1 || true
+  done
+}
+
 # The application's role (no ownership, no DDL) for the database of $1 (a URL of the owner);
 # prints the URL the server connects with. Migrations keep running as the owner.
 app_database_url() {

@@ -31,6 +31,10 @@ pub static LOG_FILE: LazyLock<PathBuf> = LazyLock::new(|| {
     path
 });
 
+/// Set by the test command to a streaming replica of `DATABASE_URL`'s server: the app then
+/// reads the cabinet's lists, charts and exports there (`database.read_url`).
+pub const REPLICA_ENV: &str = "CLICKPAY_TEST_REPLICA_URL";
+
 pub fn base_database_url() -> String {
     std::env::var("DATABASE_URL").expect("DATABASE_URL must point at a PostgreSQL server (scripts/test sets it)")
 }
@@ -112,6 +116,11 @@ pub async fn spawn_app_full(
         ("workers.enabled", "false"),
     ])
     .expect("settings");
+    if let Ok(replica) = std::env::var(REPLICA_ENV) {
+        // The test command's run against a streaming replica: the same database, read there.
+        let name = database_url.rsplit('/').next().expect("database name");
+        settings.database.read_url = Some(url_with_database(&replica, name).into());
+    }
     adjust(&mut settings);
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-28 12:00 UTC)));
     let bank = BankClient::shared().await;

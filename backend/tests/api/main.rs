@@ -24,6 +24,7 @@ mod pentest;
 mod reconciliation;
 mod recovery;
 mod refunds;
+mod replica;
 mod reports;
 mod sandbox_bank;
 mod schema;
