@@ -80,7 +80,7 @@ impl Ctx {
 
     fn payment(&self, n: u64, capture: bool) -> Value {
         json!({
-            "type": if n % 4 == 0 { "aft" } else { "ecom" },
+            "type": if n.is_multiple_of(4) { "aft" } else { "ecom" },
             "amount": format!("{}.{:02}", 100 + n % 4900, n % 100),
             "currency": "RUB",
             "order_id": format!("bench-{n}"),
@@ -110,11 +110,10 @@ impl Ctx {
     async fn mixed(&self) -> reqwest::Result<u16> {
         let n = self.counter.load(Ordering::Relaxed);
         let roll = n % 20;
-        if roll < 3 {
-            if let Some(id) = self.held.lock().await.pop() {
-                let key = self.next_key();
-                return Ok(self.post(&format!("/api/v1/payments/{id}/capture"), &key, &json!({})).await?.0);
-            }
+        let held = if roll < 3 { self.held.lock().await.pop() } else { None };
+        if let Some(id) = held {
+            let key = self.next_key();
+            return Ok(self.post(&format!("/api/v1/payments/{id}/capture"), &key, &json!({})).await?.0);
         }
         if roll < 8 {
             let target = {
