@@ -138,13 +138,18 @@ pub fn acquirer_reference(id: OperationId) -> String {
 
 pub async fn insert(tx: &mut Transaction<'_, Postgres>, op: &NewOperation) -> anyhow::Result<()> {
     status::check(op.kind, None, op.status)?;
+    // The operation and the first line of its history, in one round trip.
     sqlx::query(
-        "INSERT INTO operations (id, organization_id, type, parent_id, terminal_id, tariff_id, status, amount, currency,
+        "WITH op AS (
+           INSERT INTO operations (id, organization_id, type, parent_id, terminal_id, tariff_id, status, amount, currency,
             fee, fee_service, fee_bank, order_id, description, reason, card_mask, card_last4, card_brand, card_holder,
             card_exp_month, card_exp_year, card_token_id, recurring, save_card, return_url, customer_email, customer_phone,
             acquirer_reference, action_expires_at, next_settle_at, metadata, created_at, updated_at, capture)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-            $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $32, $33)",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+            $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $32, $33)
+           RETURNING id, status, created_at)
+         INSERT INTO operation_status_history (operation_id, from_status, to_status, error_code, created_at)
+         SELECT id, NULL, status, NULL, created_at FROM op",
     )
     .bind(op.id)
     .bind(op.organization_id)
@@ -179,28 +184,6 @@ pub async fn insert(tx: &mut Transaction<'_, Postgres>, op: &NewOperation) -> an
     .bind(Json(&op.metadata))
     .bind(op.created_at)
     .bind(op.capture)
-    .execute(&mut **tx)
-    .await?;
-    history(tx, op.id, None, op.status, None, op.created_at).await?;
-    Ok(())
-}
-
-async fn history(
-    tx: &mut Transaction<'_, Postgres>,
-    id: OperationId,
-    from: Option<OperationStatus>,
-    to: OperationStatus,
-    error_code: Option<&str>,
-    at: OffsetDateTime,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO operation_status_history (operation_id, from_status, to_status, error_code, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(from)
-    .bind(to)
-    .bind(error_code)
-    .bind(at)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -264,8 +247,10 @@ pub async fn transition(
     let (error_code, error_message) = change.error.clone().unzip();
     let (captured, fee) = change.captured.unzip();
     let (step, step_amount) = change.hold_step.unzip();
-    let updated = sqlx::query(
-        "UPDATE operations SET status = $3,
+    // The move, its line of history and the row as it now stands, in one round trip.
+    let updated: Option<OperationRow> = sqlx::query_as(
+        "WITH o AS (
+          UPDATE operations SET status = $3,
                 bank_name = coalesce($4, bank_name), bank_transaction_id = coalesce($5, bank_transaction_id),
                 error_code = $6, error_message = $7, executed_at = coalesce($8, executed_at),
                 next_settle_at = $9, action_expires_at = $10,
@@ -276,7 +261,12 @@ pub async fn transition(
                 fee_bank = CASE WHEN $3 IN ('failed', 'canceled') THEN 0 ELSE coalesce($15, fee_bank) END,
                 hold_step = $16, hold_step_amount = $17, hold_expires_at = $18,
                 updated_at = $11
-          WHERE id = $1 AND status = $2",
+          WHERE id = $1 AND status = $2
+          RETURNING *),
+         h AS (
+          INSERT INTO operation_status_history (operation_id, from_status, to_status, error_code, created_at)
+          SELECT id, $2, $3, $6, $11 FROM o)
+         SELECT o.*, ct.token AS card_token FROM o LEFT JOIN card_tokens ct ON ct.id = o.card_token_id AND ct.active",
     )
     .bind(row.id)
     .bind(row.status)
@@ -296,13 +286,9 @@ pub async fn transition(
     .bind(step)
     .bind(step_amount.flatten())
     .bind(change.hold_expires_at)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        anyhow::bail!("operation {} changed status concurrently", row.id);
-    }
-    history(tx, row.id, Some(row.status), to, error_code.as_deref(), now).await?;
-    lock(tx, row.id).await?.ok_or_else(|| anyhow::anyhow!("operation vanished"))
+    updated.ok_or_else(|| anyhow::anyhow!("operation {} changed status concurrently", row.id))
 }
 
 /// Filters of a list request.

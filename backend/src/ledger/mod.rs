@@ -39,9 +39,16 @@ pub struct Posting<'a> {
 pub async fn write(db: &mut PgConnection, p: &Posting<'_>, legs: &[(Account, SignedAmount)]) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
     let Posting { org, kind, operation, amount, fee, net, at, available_on } = *p;
+    let owners: Vec<Option<Uuid>> = legs.iter().map(|(a, _)| (!a.is_gateway()).then_some(org.0)).collect();
+    let accounts: Vec<&str> = legs.iter().map(|(a, _)| a.as_str()).collect();
+    let amounts: Vec<rust_decimal::Decimal> = legs.iter().map(|(_, v)| v.as_decimal()).collect();
+    // The posting and its entries in one round trip (checked to balance at commit).
     sqlx::query(
-        "INSERT INTO ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at, available_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "WITH p AS (
+           INSERT INTO ledger_postings (id, kind, organization_id, operation_id, amount, fee, net, created_at, available_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id)
+         INSERT INTO ledger_entries (posting_id, organization_id, account, amount)
+         SELECT p.id, o, a, v FROM p, unnest($10::uuid[], $11::text[], $12::numeric[]) AS l (o, a, v)",
     )
     .bind(id)
     .bind(kind)
@@ -52,16 +59,6 @@ pub async fn write(db: &mut PgConnection, p: &Posting<'_>, legs: &[(Account, Sig
     .bind(net)
     .bind(at)
     .bind(available_on)
-    .execute(&mut *db)
-    .await?;
-    let owners: Vec<Option<Uuid>> = legs.iter().map(|(a, _)| (!a.is_gateway()).then_some(org.0)).collect();
-    let accounts: Vec<&str> = legs.iter().map(|(a, _)| a.as_str()).collect();
-    let amounts: Vec<rust_decimal::Decimal> = legs.iter().map(|(_, v)| v.as_decimal()).collect();
-    sqlx::query(
-        "INSERT INTO ledger_entries (posting_id, organization_id, account, amount)
-         SELECT $1, o, a, v FROM unnest($2::uuid[], $3::text[], $4::numeric[]) AS l (o, a, v)",
-    )
-    .bind(id)
     .bind(owners)
     .bind(accounts)
     .bind(amounts)

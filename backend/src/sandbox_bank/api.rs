@@ -239,10 +239,10 @@ async fn ledger(state: web::Data<BankState>, req: HttpRequest, query: web::Query
     if !(1..=1000).contains(&limit) {
         return bad_request("limit must be within 1..=1000");
     }
-    let after = match q.after.as_deref().map(str::parse::<i64>) {
-        None => 0,
-        Some(Ok(n)) if n >= 0 => n,
-        Some(_) => return bad_request("after must be a cursor from an earlier page"),
+    let after = match q.after.as_deref().map(super::register::Cursor::parse) {
+        None => Default::default(),
+        Some(Some(c)) => c,
+        Some(None) => return bad_request("after must be a cursor from an earlier page"),
     };
     match super::register::ledger(&state.db, label.as_deref(), after, q.from, q.to, limit).await {
         Ok((data, next)) => HttpResponse::Ok().json(LedgerPage { data, next: next.map(|n| n.to_string()) }),

@@ -10,9 +10,6 @@ use super::cards::{self, Decision};
 use super::faults::RegisterFault;
 use super::wire::{Answer, AnswerStatus, AuthorizeIn, CaptureIn, EntryType, RefundIn, ReleaseIn, VoidIn};
 
-/// The advisory lock that orders register inserts by commit.
-const LEDGER_LOCK: i64 = 0x5AB0_0001;
-
 #[derive(Debug, Clone, FromRow)]
 pub struct Booking {
     pub reference: String,
@@ -149,10 +146,9 @@ async fn insert(tx: &mut Tx, new: New<'_>) -> sqlx::Result<Option<Booking>> {
     Ok(booking)
 }
 
-/// Appends the final outcome to the register, in commit order, under the booking's label; a
+/// Appends the final outcome to the register (its order: `register::ledger`), under the booking's label; a
 /// register fault changes its amount (never below zero) or leaves it out of `GET /ledger`.
 async fn register(tx: &mut Tx, b: &Booking, fault: RegisterFault) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LEDGER_LOCK).execute(&mut **tx).await?;
     sqlx::query(
         "INSERT INTO ledger (reference, type, amount, currency, status, bank_transaction_id, created_at, label, omitted)
          SELECT reference, type, greatest(amount + $3, 0), currency, state, bank_transaction_id, clock_timestamp(), label, $4
