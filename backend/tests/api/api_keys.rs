@@ -1,6 +1,10 @@
 //! API-key authentication of the payment API.
 
-use crate::helpers::{assert_error, eventually, spawn_app, spawn_app_with};
+use std::sync::Arc;
+
+use clickpay::caches::Caches;
+
+use crate::helpers::{Merchant, TestApp, assert_error, eventually, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn missing_malformed_and_unknown_keys_get_401_in_the_contract_shape() {
@@ -55,8 +59,8 @@ async fn each_key_has_its_own_rate_limit() {
     assert_eq!(second.get("/x").await.status(), 404, "another key is not limited");
 }
 
-#[tokio::test]
-async fn a_key_revoked_behind_this_node_s_back_stops_working_at_once() {
+/// An app whose change feed is up, and a merchant whose key it has cached.
+async fn cached_merchant() -> (TestApp, Merchant, Arc<Caches>) {
     let app = spawn_app().await;
     let org = app.create_organization("ООО Ромашка").await;
     let merchant = app.merchant(&app.api_key(org).await);
@@ -64,6 +68,12 @@ async fn a_key_revoked_behind_this_node_s_back_stops_working_at_once() {
     eventually("the change feed coming up", || caches.is_live()).await;
     assert_eq!(merchant.get("/payments").await.status(), 200);
     assert_eq!(caches.cached_keys(), 1, "the key is now served from the cache");
+    (app, merchant, caches)
+}
+
+#[tokio::test]
+async fn a_key_revoked_behind_this_node_s_back_stops_working_at_once() {
+    let (app, merchant, caches) = cached_merchant().await;
     // Another node (here: plain SQL) revokes the key: the NOTIFY reaches this node.
     sqlx::query("UPDATE api_keys SET revoked_at = now()").execute(&app.db).await.expect("revoke");
     eventually("the cache flush", || caches.cached_keys() == 0).await;
@@ -72,12 +82,7 @@ async fn a_key_revoked_behind_this_node_s_back_stops_working_at_once() {
 
 #[tokio::test]
 async fn an_organization_blocked_elsewhere_is_refused_at_once() {
-    let app = spawn_app().await;
-    let org = app.create_organization("ООО Ромашка").await;
-    let merchant = app.merchant(&app.api_key(org).await);
-    let caches = app.state.caches.clone();
-    eventually("the change feed coming up", || caches.is_live()).await;
-    assert_eq!(merchant.get("/payments").await.status(), 200);
+    let (app, merchant, caches) = cached_merchant().await;
     sqlx::query("UPDATE organizations SET status = 'blocked'").execute(&app.db).await.expect("block");
     eventually("the cache flush", || caches.cached_keys() == 0).await;
     assert_error(merchant.get("/payments").await, 403, "organization_blocked").await;
@@ -85,13 +90,7 @@ async fn an_organization_blocked_elsewhere_is_refused_at_once() {
 
 #[tokio::test]
 async fn the_cache_is_flushed_when_the_change_feed_reconnects() {
-    let app = spawn_app().await;
-    let org = app.create_organization("ООО Ромашка").await;
-    let merchant = app.merchant(&app.api_key(org).await);
-    let caches = app.state.caches.clone();
-    eventually("the change feed coming up", || caches.is_live()).await;
-    assert_eq!(merchant.get("/payments").await.status(), 200);
-    assert_eq!(caches.cached_keys(), 1);
+    let (app, merchant, caches) = cached_merchant().await;
     let before = caches.generation();
     // Cut the listening connection: whatever was notified while it was down is lost, so the
     // node forgets everything and serves from the database until it listens again.
