@@ -63,7 +63,7 @@ async fn list(pool: &PgPool, f: &Filter, page: i64) {
 async fn chart(pool: &PgPool, org: OrganizationId, period: Period, day: Date) {
     let (from, to) = analytics::bounds(period, day);
     let mut tx = transactions::in_zone(pool, TZ).await.expect("tx");
-    let groups = analytics::scan(&mut tx, Scope::All, Some(org), period, from, to).await.expect("scan");
+    let groups = analytics::scan(&mut tx, Scope::All, None, Some(org), period, from, to).await.expect("scan");
     tx.commit().await.expect("commit");
     analytics::fold(period, from, to, TZ, &groups);
 }
@@ -86,6 +86,7 @@ async fn main() {
 
     let base = |from: Date, to: Date| Filter {
         scope: Scope::All,
+        members: None,
         organization: Some(org),
         from: Some(from),
         to: Some(to),

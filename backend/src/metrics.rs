@@ -17,6 +17,7 @@ use prometheus::{
     TextEncoder,
 };
 use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::state::AppState;
@@ -35,6 +36,7 @@ pub struct Metrics {
     outbox_oldest: Gauge,
     settlement: IntGaugeVec,
     settlement_oldest: Gauge,
+    replica_lag: Gauge,
     scrape_errors: GaugeVec,
 }
 
@@ -77,6 +79,10 @@ impl Metrics {
             "settlement_oldest_due_age_seconds",
             "How long the oldest operation due for a check with the bank has waited.",
         )?;
+        let replica_lag = Gauge::new(
+            "db_replica_lag_seconds",
+            "Since the read replica (database.read_url) last applied a change; 0 without one.",
+        )?;
         let scrape_errors = GaugeVec::new(
             Opts::new("metrics_scrape_error", "1 when the last scrape could not read this source."),
             &["source"],
@@ -91,6 +97,7 @@ impl Metrics {
             Box::new(outbox_oldest.clone()),
             Box::new(settlement.clone()),
             Box::new(settlement_oldest.clone()),
+            Box::new(replica_lag.clone()),
             Box::new(scrape_errors.clone()),
         ] {
             registry.register(c)?;
@@ -106,6 +113,7 @@ impl Metrics {
             outbox_oldest,
             settlement,
             settlement_oldest,
+            replica_lag,
             scrape_errors,
         })
     }
@@ -116,8 +124,10 @@ impl Metrics {
         InFlight(&self.in_flight)
     }
 
-    pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        self.http.with_label_values(&[method, route, status_label(status)]).observe(elapsed.as_secs_f64());
+    pub fn observe_request(&self, method: &actix_web::http::Method, route: &str, status: u16, elapsed: Duration) {
+        self.http
+            .with_label_values(&[method_label(method), route, status_label(status)])
+            .observe(elapsed.as_secs_f64());
     }
 
     pub fn observe_bank_call(&self, operation: &str, outcome: &str, elapsed: Duration) {
@@ -156,6 +166,29 @@ impl Metrics {
         }
     }
 
+    /// How far behind the replica is (an idle primary also makes this grow: read it with the
+    /// primary's write rate in mind).
+    async fn sample_replica(&self, state: &AppState) {
+        if state.settings.database.read_url.is_none() {
+            return;
+        }
+        let lag = sqlx::query_scalar::<_, f64>(
+            "SELECT coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)::float8",
+        )
+        .fetch_one(&state.read_db)
+        .await;
+        match lag {
+            Ok(lag) => {
+                self.replica_lag.set(lag);
+                self.scrape_errors.with_label_values(&["replica"]).set(0.0);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "metrics: the replica could not be read");
+                self.scrape_errors.with_label_values(&["replica"]).set(1.0);
+            }
+        }
+    }
+
     fn render(&self) -> Result<Vec<u8>, prometheus::Error> {
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
@@ -169,6 +202,21 @@ pub struct InFlight<'a>(&'a IntGauge);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.dec();
+    }
+}
+
+/// Methods as labels: the standard ones, any other (a client may send any token) as `OTHER`.
+fn method_label(m: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
     }
 }
 
@@ -228,9 +276,23 @@ async fn backlog(state: &AppState, now: time::OffsetDateTime) -> sqlx::Result<Ba
     Ok(b)
 }
 
-/// Loopback (as resolved through trusted proxies), or the configured bearer token.
+/// Headers by which a proxy says whom it relays.
+const FORWARDING: [&str; 3] = ["x-forwarded-for", "forwarded", "x-real-ip"];
+
+/// A loopback client, as the trusted-proxy rule resolves it, or the configured bearer token.
+/// Fails closed: a request that carries forwarding headers counts as local only when it comes
+/// from a trusted proxy and every `X-Forwarded-For` line is readable (so a proxy on this host
+/// that is not listed in `server.trusted_proxies`, or a line the resolver would drop, never
+/// makes an outside client look like loopback).
 fn may_read(req: &HttpRequest, state: &AppState) -> bool {
-    if crate::auth::extract::client_ip(req).is_some_and(|ip| ip.is_loopback()) {
+    let forwarded = FORWARDING.iter().any(|h| req.headers().contains_key(*h));
+    let peer_trusted = req
+        .peer_addr()
+        .is_some_and(|p| state.settings.server.trusted_proxy_networks().iter().any(|n| n.contains(p.ip())));
+    let readable = req.headers().get_all("x-forwarded-for").all(|v| v.to_str().is_ok());
+    let local = crate::auth::extract::client_ip(req).is_some_and(|ip| ip.is_loopback())
+        && (!forwarded || (peer_trusted && readable));
+    if local {
         return true;
     }
     let Some(token) = &state.settings.metrics.token else { return false };
@@ -241,7 +303,9 @@ fn may_read(req: &HttpRequest, state: &AppState) -> bool {
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)
         .unwrap_or_default();
-    !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(token.expose_secret().as_bytes()))
+    // Compared as digests: in constant time, and without telling the token's length.
+    let digest = |s: &str| -> [u8; 32] { Sha256::digest(s.as_bytes()).into() };
+    !sent.is_empty() && bool::from(digest(sent).ct_eq(&digest(token.expose_secret())))
 }
 
 pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -250,6 +314,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         return actix_web::ResponseError::error_response(&crate::error::ApiError::not_found());
     }
     state.metrics.sample(&state).await;
+    state.metrics.sample_replica(&state).await;
     match state.metrics.render() {
         Ok(body) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
@@ -281,7 +346,9 @@ mod tests {
     #[test]
     fn renders_histograms_and_counters() {
         let m = Metrics::new().expect("metrics");
-        m.observe_request("POST", "/api/v1/payments", 201, Duration::from_millis(7));
+        m.observe_request(&actix_web::http::Method::POST, "/api/v1/payments", 201, Duration::from_millis(7));
+        let odd = actix_web::http::Method::from_bytes(b"FOO123").expect("a token");
+        m.observe_request(&odd, "(unmatched)", 404, Duration::from_millis(1));
         m.observe_bank_call("authorize", "approved", Duration::from_millis(3));
         m.count_webhook("delivered");
         {
@@ -296,5 +363,6 @@ mod tests {
         );
         assert!(text.contains(r#"clickpay_webhook_attempts_total{result="delivered"} 1"#));
         assert!(text.contains("clickpay_http_requests_in_flight 0"));
+        assert!(text.contains(r#"method="OTHER""#) && !text.contains("FOO123"), "a method is never a label of its own");
     }
 }

@@ -51,7 +51,7 @@ pub async fn request_middleware(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let request_id = request_id_from(&req);
     let route = req.match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
-    let method = req.method().to_string();
+    let method = req.method().clone();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let started = Instant::now();

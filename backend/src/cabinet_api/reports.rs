@@ -42,8 +42,9 @@ pub async fn analytics(
     };
     let org = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let (from, to) = analytics::bounds(period, day);
+    let members = db::organizations::visible_ids(&state.db, s.scope()).await?;
     let mut tx = db::transactions::in_zone(&state.read_db, &tz).await?;
-    let groups = analytics::scan(&mut tx, s.scope(), org, period, from, to).await?;
+    let groups = analytics::scan(&mut tx, s.scope(), members.as_deref(), org, period, from, to).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(analytics::fold(period, from, to, &tz, &groups)))
 }
@@ -75,6 +76,7 @@ pub async fn transactions_xlsx(
     let org = params::organization(&state, &s, q.organization_id.as_deref()).await?;
     let filter = Filter {
         scope: s.scope(),
+        members: db::organizations::visible_ids(&state.db, s.scope()).await?,
         organization: org,
         from: Some(from),
         to: Some(to),

@@ -97,7 +97,9 @@ pub async fn filter_of(state: &AppState, s: &Session, q: &ListQuery) -> Result<(
     if search.as_ref().is_some_and(|v| v.chars().count() > 128) {
         return Err(invalid("q", "the search is at most 128 characters"));
     }
-    Ok((Filter { scope: s.scope(), organization, from, to, by_executed, status, kind, search }, all_dates))
+    // The list reads the replica: the caller's organizations come from the primary.
+    let members = db::organizations::visible_ids(&state.db, s.scope()).await?;
+    Ok((Filter { scope: s.scope(), members, organization, from, to, by_executed, status, kind, search }, all_dates))
 }
 
 /// «Списать»: captures all or part of an authorized payment's hold, with the same rights as

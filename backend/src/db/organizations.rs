@@ -374,6 +374,18 @@ pub async fn tariff(db: impl PgExecutor<'_>, id: TariffId) -> sqlx::Result<Optio
 }
 
 /// Whether an organization is within a caller's scope.
+/// The organizations a scope sees, as the primary has them (`None`: every one). A query that
+/// runs on a replica takes this list instead of reading memberships there, so a membership just
+/// removed never shows through the replica's lag.
+pub async fn visible_ids(db: impl PgExecutor<'_>, scope: Scope) -> sqlx::Result<Option<Vec<uuid::Uuid>>> {
+    let Some(user) = scope.user() else { return Ok(None) };
+    let ids = sqlx::query_scalar("SELECT organization_id FROM memberships WHERE user_id = $1")
+        .bind(user)
+        .fetch_all(db)
+        .await?;
+    Ok(Some(ids))
+}
+
 pub async fn in_scope(db: impl PgExecutor<'_>, scope: Scope, org: OrganizationId) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM organizations o WHERE o.id = $2

@@ -16,6 +16,9 @@ pub const COUNT_CAP: i64 = 10_000;
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub scope: Scope,
+    /// The scope's organizations as read on the primary (`organizations::visible_ids`): set
+    /// for a query on the replica, it stands in for the memberships of `scope`.
+    pub members: Option<Vec<uuid::Uuid>>,
     pub organization: Option<OrganizationId>,
     /// Inclusive days in the user's zone; none: every date (a search the user did not narrow).
     pub from: Option<Date>,
@@ -25,6 +28,22 @@ pub struct Filter {
     pub kind: Option<OperationType>,
     /// An order id, or the card's last four digits.
     pub search: Option<String>,
+}
+
+/// Limits a query on `operations o` to what `scope` sees: by the list read on the primary when
+/// there is one, else by the memberships where the query runs.
+pub fn push_scope(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope, members: Option<&[uuid::Uuid]>) {
+    match (scope, members) {
+        (Scope::All, _) => {}
+        (Scope::MemberOf(_), Some(ids)) => {
+            qb.push(" AND o.organization_id = ANY(").push_bind(ids.to_vec()).push(")");
+        }
+        (Scope::MemberOf(user), None) => {
+            qb.push(" AND o.organization_id IN (SELECT organization_id FROM memberships WHERE user_id = ")
+                .push_bind(user.0)
+                .push(")");
+        }
+    }
 }
 
 /// Opens a read transaction whose session time zone is the user's.
@@ -45,11 +64,7 @@ pub fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     if let Some(to) = f.to {
         qb.push(" AND ").push(col).push(" < (").push_bind(to).push("::date + 1)::timestamptz");
     }
-    if let Scope::MemberOf(user) = f.scope {
-        qb.push(" AND o.organization_id IN (SELECT organization_id FROM memberships WHERE user_id = ")
-            .push_bind(user.0)
-            .push(")");
-    }
+    push_scope(qb, f.scope, f.members.as_deref());
     if let Some(org) = f.organization {
         qb.push(" AND o.organization_id = ").push_bind(org);
     }

@@ -66,6 +66,7 @@ pub async fn whole_hour_zone(tx: &mut Transaction<'_, Postgres>, tz: &str) -> sq
 pub async fn scan(
     tx: &mut Transaction<'_, Postgres>,
     scope: Scope,
+    members: Option<&[uuid::Uuid]>,
     organization: Option<OrganizationId>,
     period: Period,
     from: Date,
@@ -98,11 +99,7 @@ pub async fn scan(
     };
     let col = if hourly { "o.hour" } else { "o.created_at" };
     qb.push_bind(from).push("::date::timestamptz AND ").push(col).push(" < ").push_bind(to).push("::date::timestamptz");
-    if let Scope::MemberOf(user) = scope {
-        qb.push(" AND o.organization_id IN (SELECT organization_id FROM memberships WHERE user_id = ")
-            .push_bind(user.0)
-            .push(")");
-    }
+    crate::db::transactions::push_scope(&mut qb, scope, members);
     if let Some(org) = organization {
         qb.push(" AND o.organization_id = ").push_bind(org);
     }

@@ -52,9 +52,10 @@ impl StoredFilter {
 
     /// The filter, in the scope the user has now (not when they asked): a partner's export only
     /// ever reads their organizations, even if they were staff when they queued it.
-    fn filter(&self, scope: Scope) -> Filter {
+    fn filter(&self, scope: Scope, members: Option<Vec<uuid::Uuid>>) -> Filter {
         Filter {
             scope,
+            members,
             organization: self.organization,
             from: self.from,
             to: self.to,
@@ -219,7 +220,14 @@ pub async fn pass(state: &AppState) -> anyhow::Result<bool> {
     .await?;
     let Some((id, filter, name, user, role)) = claimed else { return Ok(false) };
     let scope = if role == shared::Role::Admin { Scope::All } else { Scope::MemberOf(user) };
-    if let Err(e) = build(state, id, claim, &filter.0.filter(scope), &filter.0.time_zone, &name, lease).await {
+    let stored = filter.0;
+    let built = async {
+        // The rows come from the replica; whose they may be, from the primary.
+        let members = crate::db::organizations::visible_ids(&state.db, scope).await?;
+        build(state, id, claim, &stored.filter(scope, members), &stored.time_zone, &name, lease).await
+    }
+    .await;
+    if let Err(e) = built {
         let message = match e.downcast_ref::<TooLarge>() {
             Some(too_large) => too_large.to_string(),
             None => {

@@ -27,6 +27,9 @@ async fn loopback_reads_latency_by_route_template_and_the_backlogs() {
         assert!(text.contains(line), "{line} not in\n{text}");
     }
     assert!(!text.contains(id), "raw paths never become labels");
+    // A proxy on this host that is not a trusted one relays an outside client: not loopback.
+    let relayed = app.client.get(app.url("/metrics")).header("X-Forwarded-For", "203.0.113.9").send().await;
+    assert_eq!(relayed.expect("request").status(), 404);
 }
 
 #[tokio::test]
@@ -47,6 +50,14 @@ async fn other_clients_need_the_token() {
     assert_eq!(outside(None).await.expect("request").status(), 404);
     assert_eq!(outside(Some("Bearer wrong")).await.expect("request").status(), 404);
     assert_eq!(outside(Some("Bearer scrape-token-0123456789")).await.expect("request").status(), 200);
+    // A line the resolver cannot read does not fall back to the proxy's own (loopback) address.
+    let unreadable = app
+        .client
+        .get(app.url("/metrics"))
+        .header("X-Forwarded-For", reqwest::header::HeaderValue::from_bytes(b"203.0.113.7, \xff").expect("bytes"))
+        .send()
+        .await;
+    assert_eq!(unreadable.expect("request").status(), 404);
     // A local client relayed by the proxy is loopback.
     let local = app.client.get(app.url("/metrics")).header("X-Forwarded-For", "127.0.0.1").send().await;
     assert_eq!(local.expect("request").status(), 200);
