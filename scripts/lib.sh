@@ -81,6 +81,8 @@ ensure_frontend_tools() {
   ensure_wasm_bindgen
   ensure_node_modules
   wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_NPM_VERSION" || die "wasm-opt $BINARYEN_NPM_VERSION missing (npm binaryen)"
+  # Trunk.toml's post_build hook writes the .gz and .br copies the server sends.
+  ensure_apt gzip brotli
 }
 
 build_frontend() {
