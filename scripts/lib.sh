@@ -7,6 +7,9 @@ DATA_DIR="${CLICKPAY_DATA_DIR:-$ROOT/.data}"
 TRUNK_VERSION="0.21.14"
 CARGO_DENY_VERSION="0.20.2"
 BINARYEN_NPM_VERSION="132"
+# The most the cabinet's wasm may weigh gzipped (issue 18: a lighter cabinet); the test command
+# fails above it.
+WASM_GZ_BUDGET_BYTES=409600
 export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -81,11 +84,24 @@ ensure_frontend_tools() {
   ensure_wasm_bindgen
   ensure_node_modules
   wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_NPM_VERSION" || die "wasm-opt $BINARYEN_NPM_VERSION missing (npm binaryen)"
+  # Trunk.toml's post_build hook writes the .gz and .br copies the server sends.
+  ensure_apt gzip brotli
 }
 
 build_frontend() {
   log "building the cabinet (trunk build --release)"
   (cd "$ROOT" && trunk build --release)
+}
+
+# Fails when the built wasm, gzipped (the copy the build made), is over WASM_GZ_BUDGET_BYTES.
+check_wasm_budget() {
+  local wasm gz
+  wasm="$(find "$ROOT/dist" -maxdepth 1 -name '*.wasm')"
+  [ -n "$wasm" ] && [ "$(printf '%s\n' "$wasm" | wc -l)" = 1 ] || die "expected one .wasm in dist/, found: ${wasm:-none}"
+  [ -f "$wasm.gz" ] && [ -f "$wasm.br" ] || die "no .gz/.br copy of $wasm: Trunk.toml's post_build hook makes them"
+  gz="$(stat -c %s "$wasm.gz")"
+  log "cabinet wasm: $(stat -c %s "$wasm") bytes, gzip $gz, brotli $(stat -c %s "$wasm.br") (gzip budget $WASM_GZ_BUDGET_BYTES)"
+  [ "$gz" -le "$WASM_GZ_BUDGET_BYTES" ] || die "the cabinet's wasm is $gz bytes gzipped, over the budget of $WASM_GZ_BUDGET_BYTES"
 }
 
 # --- PostgreSQL --------------------------------------------------------------------------

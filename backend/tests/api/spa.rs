@@ -1,7 +1,7 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{FAKE_INDEX, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn the_cabinet_is_served_with_a_csp_that_admits_only_its_own_loader() {
@@ -45,4 +45,66 @@ async fn path_traversal_does_not_leave_the_static_folder() {
     let status = res.status();
     let body = res.text().await.expect("body");
     assert!(!body.contains("root:"), "{status}");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_good_and_sent_precompressed() {
+    let dist = tempfile::tempdir().expect("tempdir");
+    let files: [(&str, &[u8]); 7] = [
+        ("index.html", FAKE_INDEX.as_bytes()),
+        ("frontend-0123456789abcdef_bg.wasm", b"\0asm the module itself"),
+        ("frontend-0123456789abcdef_bg.wasm.gz", b"the gzip copy"),
+        ("frontend-0123456789abcdef_bg.wasm.br", b"the brotli copy"),
+        ("frontend-0123456789abcdef.js", b"export default function init() {}"),
+        ("frontend-0123456789abcdef.js.gz", b"the js gzip copy"),
+        ("favicon.svg", b"<svg/>"),
+    ];
+    for (name, body) in files {
+        std::fs::write(dist.path().join(name), body).expect("write");
+    }
+    let app = spawn_app_with(|s| s.server.static_dir = dist.path().to_owned()).await;
+    let get = |path: &str, accept_encoding: Option<&str>| {
+        let mut req = app.client.get(format!("{}{path}", app.address));
+        if let Some(value) = accept_encoding {
+            req = req.header("accept-encoding", value);
+        }
+        req
+    };
+    let wasm = "/frontend-0123456789abcdef_bg.wasm";
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "the brotli copy"),
+        (Some("gzip"), Some("gzip"), "the gzip copy"),
+        (Some("identity"), None, "\0asm the module itself"),
+        (None, None, "\0asm the module itself"),
+    ] {
+        let res = get(wasm, accept).send().await.expect("request");
+        assert_eq!(res.status(), 200, "{accept:?}");
+        let h = res.headers().clone();
+        assert_eq!(h["content-type"], "application/wasm", "{accept:?}");
+        assert_eq!(h["cache-control"], "public, max-age=31536000, immutable", "{accept:?}");
+        assert_eq!(h["vary"].to_str().expect("ascii").to_ascii_lowercase(), "accept-encoding", "{accept:?}");
+        assert_eq!(h.get("content-encoding").map(|v| v.to_str().expect("ascii")), encoding, "{accept:?}");
+        // The copy exactly as built: not compressed a second time by the middleware.
+        assert_eq!(res.bytes().await.expect("body"), body.as_bytes(), "{accept:?}");
+    }
+
+    // Only the copies there are: no brotli copy of the script, so gzip.
+    let res = get("/frontend-0123456789abcdef.js", Some("br, gzip")).send().await.expect("request");
+    assert_eq!(res.headers()["content-type"], "text/javascript");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.bytes().await.expect("body"), "the js gzip copy".as_bytes());
+
+    // A byte range is of the file itself.
+    let res = get(wasm, Some("br")).header("range", "bytes=1-3").send().await.expect("request");
+    assert_eq!(res.status(), 206);
+    assert_eq!(res.bytes().await.expect("body"), "asm".as_bytes());
+
+    // The page and the unhashed files are revalidated every time.
+    for path in ["/", "/index.html", "/transactions", "/favicon.svg"] {
+        let res = get(path, Some("gzip, br")).send().await.expect("request");
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+    }
+    assert!(get("/index.html", None).send().await.expect("request").text().await.expect("body").contains("<title>"));
+    assert_eq!(get("/frontend-fedcba9876543210_bg.wasm", None).send().await.expect("request").status(), 404);
 }

@@ -1,5 +1,6 @@
 //! Small reusable pieces.
 
+pub mod bar_chart;
 pub mod export;
 pub mod icons;
 pub mod pagination;

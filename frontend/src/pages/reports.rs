@@ -3,15 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_chartistry::{
-    AspectRatio, AxisMarker, Bar, Chart, IntoInner, Series, TickLabels, Tooltip, TooltipPlacement, XGuideLine,
-    YGridLine,
-};
 use shared::Role;
 use shared::dto::analytics::{Analytics, Period};
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::components::bar_chart::{Bar, BarChart, Format};
 use crate::components::state::{ErrorState, Loading};
 use crate::format;
 use crate::i18n::{reports as t, transactions as tx};
@@ -204,37 +201,13 @@ pub fn ReportsPage() -> impl IntoView {
                     if empty && analytics.get().is_some() {
                         return view! { <div class="state state-empty" data-testid="no-data">{t::NO_DATA}</div> }.into_any();
                     }
-                    let x_ticks = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
-                    let tooltip_x = TickLabels::aligned_floats().with_format(move |x, _| x_label(x));
-                    let (left, tooltip_y, series) = if counting {
-                        (
-                            TickLabels::aligned_floats().with_format(|v, _| format!("{v:.0}")),
-                            TickLabels::aligned_floats().with_format(|v, _| format!("{v:.0}")),
-                            Series::new(|p: &Point| p.x).with_min_y(0.0).bar(Bar::new(|p: &Point| p.count).with_name(t::SERIES_COUNT)),
-                        )
+                    let (name, axis, tip): (&str, Format, Format) = if counting {
+                        (t::SERIES_COUNT, |v| format!("{v:.0}"), |v| format!("{v:.0}"))
                     } else {
-                        (
-                            TickLabels::aligned_floats().with_format(|v, _| rub_short(*v)),
-                            TickLabels::aligned_floats().with_format(|v, _| format!("{:.2} ₽", v).replace('.', ",")),
-                            Series::new(|p: &Point| p.x).with_min_y(0.0).bar(Bar::new(|p: &Point| p.volume).with_name(t::SERIES_VOLUME)),
-                        )
+                        (t::SERIES_VOLUME, rub_short, |v| format!("{v:.2} ₽").replace('.', ","))
                     };
-                    view! {
-                        <Chart
-                            aspect_ratio=AspectRatio::from_env_width(320.0)
-                            left=left
-                            bottom=x_ticks
-                            inner=[
-                                AxisMarker::left_edge().into_inner(),
-                                AxisMarker::bottom_edge().into_inner(),
-                                YGridLine::default().into_inner(),
-                                XGuideLine::over_data().into_inner(),
-                            ]
-                            tooltip=Tooltip::new(TooltipPlacement::LeftCursor, tooltip_x, tooltip_y)
-                            series=series
-                            data=data
-                        />
-                    }.into_any()
+                    let bars = data.get().iter().map(|p| Bar { label: x_label(&p.x), value: if counting { p.count } else { p.volume } }).collect();
+                    view! { <BarChart bars=bars name=name axis=axis tip=tip /> }.into_any()
                 }}
                 <p class="hint">{t::VOLUME_NOTE}</p>
             </div>
