@@ -162,6 +162,7 @@ start_replica_pair() {
   bin="$(pg_bindir)"; root="$(dirname "$(pg_dir)")/replica-test"
   primary_port=$(( $(pg_port) + 1 )); standby_port=$(( $(pg_port) + 2 ))
   pwfile="$DATA_DIR/pg-password"; pw="$(cat "$pwfile")"
+  psql_p() { PGPASSWORD="$pw" timeout 30 "$bin/psql" -h 127.0.0.1 -p "$primary_port" -U clickpay -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
   stop_replica_pair
   rm -rf "$root"; mkdir -p "$root/run"
   [ "$(id -u)" = 0 ] && chown -R postgres: "$root"
@@ -170,26 +171,34 @@ start_replica_pair() {
   run_pg "$bin/initdb" -D "$root/primary" -U clickpay --pwfile="$tmp" --auth-local=scram-sha-256 \
     --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$tmp"
+  # Asynchronous until the standby streams: a commit never waits for a standby that is not there.
   run_pg "$bin/pg_ctl" -D "$root/primary" -l "$root/primary.log" -w -t 60 start -o "-c listen_addresses=127.0.0.1 \
-    -c port=$primary_port -c unix_socket_directories=$root/run -c max_connections=200 -c fsync=off \
-    -c synchronous_standby_names=clickpay_standby -c synchronous_commit=remote_apply" >/dev/null
-  run_pg env PGPASSWORD="$pw" "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U clickpay \
+    -c port=$primary_port -c unix_socket_directories=$root/run -c max_connections=200 -c fsync=off" >/dev/null
+  psql_p -c "CREATE DATABASE clickpay" >/dev/null
+  run_pg env PGPASSWORD="$pw" timeout 120 "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U clickpay \
     -D "$root/standby" -R -X stream >/dev/null
   run_pg "$bin/pg_ctl" -D "$root/standby" -l "$root/standby.log" -w -t 60 start -o "-c listen_addresses=127.0.0.1 \
     -c port=$standby_port -c unix_socket_directories=$root/run -c max_connections=200 -c fsync=off \
-    -c cluster_name=clickpay_standby -c hot_standby=on" >/dev/null
-  REPLICA_PRIMARY_URL="postgres://clickpay:$pw@127.0.0.1:$primary_port/clickpay"
-  REPLICA_STANDBY_URL="postgres://clickpay:$pw@127.0.0.1:$standby_port/clickpay"
-  PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$primary_port" -U clickpay -d postgres -qc "CREATE DATABASE clickpay" >/dev/null
-  # The standby streams and is the synchronous one before any test writes.
-  local state
-  for _ in $(seq 100); do
-    state="$(PGPASSWORD="$pw" "$bin/psql" -h 127.0.0.1 -p "$primary_port" -U clickpay -d postgres -tAc \
-      "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
+    -c cluster_name=clickpay_standby -c hot_standby=on -c hot_standby_feedback=on" >/dev/null
+  local state=""
+  for _ in $(seq 150); do
+    state="$(psql_p -c "SELECT state FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
+    [ "$state" = streaming ] && break
+    sleep 0.2
+  done
+  [ "$state" = streaming ] || die "the replica does not stream: see $root/standby.log"
+  # Now synchronous, applied before a commit returns: a read on the replica right after a write
+  # sees it.
+  psql_p -c "ALTER SYSTEM SET synchronous_standby_names = 'clickpay_standby'" \
+    -c "ALTER SYSTEM SET synchronous_commit = 'remote_apply'" -c "SELECT pg_reload_conf()" >/dev/null
+  for _ in $(seq 150); do
+    state="$(psql_p -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
     [ "$state" = sync ] && break
     sleep 0.2
   done
   [ "$state" = sync ] || die "the replica did not become synchronous: see $root/standby.log"
+  REPLICA_PRIMARY_URL="postgres://clickpay:$pw@127.0.0.1:$primary_port/clickpay"
+  REPLICA_STANDBY_URL="postgres://clickpay:$pw@127.0.0.1:$standby_port/clickpay"
   export REPLICA_PRIMARY_URL REPLICA_STANDBY_URL
 }
 

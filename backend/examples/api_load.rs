@@ -195,15 +195,16 @@ async fn drive(
     let deadline = Duration::from_secs(args.seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for c in 0..args.connections {
+    let clients = args.connections;
+    for c in 0..clients {
         let (ctx, replay, ids) = (ctx.clone(), replay.clone(), ids.to_vec());
-        let every = rate.map(|r| Duration::from_secs_f64(args.connections as f64 / r));
+        let every = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(args.connections as f64 / r));
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0u64;
             let mut i = c as u64 * 7919;
             // Clients start spread over one interval, not all at once.
-            let mut due = started + every.map_or(Duration::ZERO, |e| e.mul_f64(c as f64 / 8.0));
+            let mut due = started + every.map_or(Duration::ZERO, |e| e.mul_f64(c as f64 / clients as f64));
             while started.elapsed() < deadline {
                 if every.is_some() {
                     tokio::time::sleep_until(due.into()).await;
@@ -243,7 +244,8 @@ fn report(phase: &str, load: &str, m: &mut Measured, extra: Value) -> f64 {
         let i = ((p / 100.0) * n as f64).ceil() as usize;
         m.latencies_us[i.clamp(1, n) - 1] as f64 / 1000.0
     };
-    let rps = n as f64 / m.elapsed.as_secs_f64();
+    // Throughput counts answers that were what the phase expects; latency counts every answer.
+    let rps = (n as u64).saturating_sub(m.errors) as f64 / m.elapsed.as_secs_f64();
     let mut out = json!({
         "phase": phase, "load": load, "requests": n, "errors": m.errors, "rps": (rps * 10.0).round() / 10.0,
         "p50_ms": pct(50.0), "p99_ms": pct(99.0), "p999_ms": pct(99.9),

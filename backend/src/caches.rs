@@ -16,18 +16,26 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use secrecy::ExposeSecret;
 use shared::ids::{ApiKeyId, OrganizationId};
-use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use tokio::sync::watch;
 
 use crate::state::AppState;
 
+/// The payload prefix of heartbeats (`ping:<node>`).
+const PING: &str = "ping:";
 /// The channel of migration `…050`.
 pub const CHANNEL: &str = "clickpay_auth";
 /// The listening connection's `application_name`, to tell it apart in `pg_stat_activity`.
 pub const LISTENER_NAME: &str = "clickpay listener";
 /// A key's `last_used_at` is written at most this often (per node).
 const LAST_USED_EVERY: Duration = Duration::from_secs(60);
+/// How often a node sends itself a ping through the feed, and how long it goes without hearing
+/// it before it takes the feed for dead (a connection can hang without being reset: a NAT or
+/// load balancer's idle timeout, a network split), turns the caches off and reconnects.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+const HEARTBEAT_DEADLINE: Duration = Duration::from_secs(15);
 /// A bound on memory: only existing keys are ever stored, so this is never reached in practice.
 const MAX_KEYS: usize = 100_000;
 
@@ -138,9 +146,10 @@ impl Caches {
         self.docs.clear();
     }
 
-    /// What a notification's payload (the changed table) empties.
+    /// What a notification's payload (the changed table) empties; a heartbeat empties nothing.
     fn changed(&self, table: &str) {
         match table {
+            _ if table.starts_with(PING) => {}
             "api_keys" | "organizations" => self.flush_keys(),
             "users" => self.docs.clear(),
             _ => self.flush_all(),
@@ -159,29 +168,40 @@ impl Caches {
     }
 }
 
-/// Listens for changes until `stop`, on a connection of its own (not one of the request pool's),
-/// reconnecting after a second whenever it is cut.
+/// Listens for changes until `stop`, on a connection of its own (not one of the request pool's;
+/// `database.listen_url` when set, e.g. to bypass a transaction-mode pooler), reconnecting after
+/// a second whenever it is cut or its heartbeat stops coming back.
 pub async fn listen(state: AppState, mut stop: watch::Receiver<bool>) {
     let caches = state.caches.clone();
-    let options = match crate::db::connect_options(&state.settings.database) {
+    let db = &state.settings.database;
+    let url = db.listen_url.as_ref().unwrap_or(&db.url);
+    let options = match url.expose_secret().parse::<PgConnectOptions>() {
         Ok(o) => o.application_name(LISTENER_NAME),
         Err(e) => {
-            tracing::error!(error = %e, "the cache listener has no database URL; caches stay off");
+            tracing::error!(error = %e, "the cache listener has no valid database URL; caches stay off");
             return;
         }
     };
     let pool = PgPoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(Duration::from_secs(state.settings.database.acquire_timeout_seconds))
+        .acquire_timeout(Duration::from_secs(db.acquire_timeout_seconds))
         .connect_lazy_with(options);
+    let ping = format!("{PING}{}", uuid::Uuid::new_v4());
     loop {
         match subscribe(&pool).await {
             Ok(mut listener) => {
                 caches.set_live(true);
+                let mut heard = Instant::now();
+                let mut beat = tokio::time::interval(HEARTBEAT);
                 loop {
                     tokio::select! {
                         n = listener.try_recv() => match n {
-                            Ok(Some(n)) => caches.changed(n.payload()),
+                            Ok(Some(n)) => {
+                                if n.payload() == ping {
+                                    heard = Instant::now();
+                                }
+                                caches.changed(n.payload());
+                            }
                             // Cut: notifications may have been lost from here on.
                             Ok(None) => break,
                             Err(e) => {
@@ -189,6 +209,16 @@ pub async fn listen(state: AppState, mut stop: watch::Receiver<bool>) {
                                 break;
                             }
                         },
+                        _ = beat.tick() => {
+                            if heard.elapsed() > HEARTBEAT_DEADLINE {
+                                tracing::warn!("the cache listener stopped hearing its heartbeat; reconnecting");
+                                break;
+                            }
+                            // Sent by the request pool, so it crosses the server as any change does.
+                            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(&ping).execute(&state.db).await {
+                                tracing::warn!(error = %e, "the cache heartbeat could not be sent");
+                            }
+                        }
                         _ = stop.changed() => return,
                     }
                 }
@@ -243,6 +273,8 @@ mod tests {
         // A user's change leaves the keys alone.
         c.changed("users");
         assert!(c.key(&[2; 32]).is_some());
+        c.changed("ping:0193");
+        assert!(c.key(&[2; 32]).is_some(), "a heartbeat flushes nothing");
         c.changed("organizations");
         assert!(c.key(&[2; 32]).is_none());
     }

@@ -174,6 +174,10 @@ pub struct DatabaseSettings {
     /// A streaming replica for reads that may lag (the cabinet's lists, charts and exports).
     #[serde(default)]
     pub read_url: Option<SecretString>,
+    /// Where the node's one `LISTEN` connection goes (its caches' change feed), when it must
+    /// bypass a transaction-mode pooler in front of `url`.
+    #[serde(default)]
+    pub listen_url: Option<SecretString>,
     pub max_connections: u32,
     pub acquire_timeout_seconds: u64,
 }

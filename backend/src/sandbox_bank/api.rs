@@ -245,7 +245,12 @@ async fn ledger(state: web::Data<BankState>, req: HttpRequest, query: web::Query
         Some(None) => return bad_request("after must be a cursor from an earlier page"),
     };
     match super::register::ledger(&state.db, label.as_deref(), after, q.from, q.to, limit).await {
-        Ok((data, next)) => HttpResponse::Ok().json(LedgerPage { data, next: next.map(|n| n.to_string()) }),
+        Ok(Some((data, next))) => HttpResponse::Ok().json(LedgerPage { data, next: next.map(|n| n.to_string()) }),
+        // Lines committed before this read sit behind a transaction still running: answering
+        // now would leave them out of a register the caller takes as whole.
+        Ok(None) => HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "1"))
+            .json(json!({"error": "the register is settling: older transactions still run; retry"})),
         Err(e) => internal(e),
     }
 }

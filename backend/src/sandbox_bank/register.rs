@@ -41,10 +41,11 @@ impl std::fmt::Display for Cursor {
 const SETTLE_FOR: Duration = Duration::from_secs(2);
 
 /// Waits until every line committed before this read is below the horizon, i.e. until the
-/// transactions that were running when it began have ended; gives up after [`SETTLE_FOR`] (such
-/// lines then come in a later read, never skipped). Lines of transactions that start meanwhile
-/// are not waited for, so a read under load returns at once.
-async fn settle(db: &PgPool) -> sqlx::Result<()> {
+/// transactions that were running when it began have ended. `false` after [`SETTLE_FOR`]: a
+/// transaction (anywhere in the cluster: the horizon is the cluster's) still runs, and the read
+/// would miss lines, so it is refused rather than answered short. Lines of transactions that
+/// start meanwhile are not waited for, so a read under load returns at once.
+async fn settle(db: &PgPool) -> sqlx::Result<bool> {
     let started = Instant::now();
     let began: String =
         sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetch_one(db).await?;
@@ -56,14 +57,17 @@ async fn settle(db: &PgPool) -> sqlx::Result<()> {
         .bind(&began)
         .fetch_one(db)
         .await?;
-        if !hidden || started.elapsed() > SETTLE_FOR {
-            return Ok(());
+        if !hidden {
+            return Ok(true);
+        }
+        if started.elapsed() > SETTLE_FOR {
+            return Ok(false);
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
-/// A page of the register, oldest first.
+/// A page of the register, oldest first; `None` when older transactions still run (ask again).
 pub async fn ledger(
     db: &PgPool,
     label: Option<&str>,
@@ -71,7 +75,7 @@ pub async fn ledger(
     from: Option<OffsetDateTime>,
     to: Option<OffsetDateTime>,
     limit: i64,
-) -> sqlx::Result<(Vec<LedgerEntry>, Option<Cursor>)> {
+) -> sqlx::Result<Option<(Vec<LedgerEntry>, Option<Cursor>)>> {
     #[derive(FromRow)]
     struct Row {
         xid: i64,
@@ -85,7 +89,9 @@ pub async fn ledger(
         bank_transaction_id: String,
         created_at: OffsetDateTime,
     }
-    settle(db).await?;
+    if !settle(db).await? {
+        return Ok(None);
+    }
     let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT xid::text::bigint AS xid, seq, reference, type, amount, currency, status, bank_transaction_id, created_at
            FROM ledger
@@ -117,5 +123,5 @@ pub async fn ledger(
             created_at: r.created_at,
         })
         .collect();
-    Ok((entries, next))
+    Ok(Some((entries, next)))
 }

@@ -152,15 +152,7 @@ impl BankClient {
         let mut out = Vec::new();
         let mut after = String::new();
         loop {
-            let res = self
-                .client
-                .get(format!("{}/ledger?limit=1000{after}", self.url))
-                .header("x-sandbox-label", label)
-                .send()
-                .await
-                .expect("ledger");
-            assert_eq!(res.status(), 200, "ledger as {label}");
-            let page: LedgerPage = res.json().await.expect("ledger page");
+            let page = self.ledger_page(&format!("limit=1000{after}"), Some(label)).await;
             out.extend(page.data);
             match page.next {
                 Some(next) => after = format!("&after={next}"),
@@ -198,9 +190,26 @@ impl BankClient {
     }
 
     pub async fn ledger(&self, query: &str) -> LedgerPage {
-        let res = self.client.get(format!("{}/ledger?{query}", self.url)).send().await.expect("ledger");
-        assert_eq!(res.status(), 200, "ledger?{query}");
-        res.json().await.expect("ledger page")
+        self.ledger_page(query, None).await
+    }
+
+    /// A page of the register, asked again while the bank says it is settling (503: an older
+    /// transaction somewhere in the cluster, a test's CREATE DATABASE say, still runs).
+    async fn ledger_page(&self, query: &str, label: Option<&str>) -> LedgerPage {
+        for _ in 0..60 {
+            let mut req = self.client.get(format!("{}/ledger?{query}", self.url));
+            if let Some(label) = label {
+                req = req.header("x-sandbox-label", label);
+            }
+            let res = req.send().await.expect("ledger");
+            if res.status() == 503 {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                continue;
+            }
+            assert_eq!(res.status(), 200, "ledger?{query}");
+            return res.json().await.expect("ledger page");
+        }
+        panic!("the register kept settling: ledger?{query}");
     }
 
     /// Every register line for these references, oldest first.
