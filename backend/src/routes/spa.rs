@@ -156,19 +156,23 @@ fn serve_asset(req: &HttpRequest, asset: &Asset) -> HttpResponse {
     } else {
         choose_coding(req.get_header::<AcceptEncoding>().as_ref(), asset.brotli.is_some(), asset.gzip.is_some())
     };
+    // `identity` is said outright when no copy fits, so the Compress middleware leaves the file
+    // alone: a build's files are never compressed again per request (CPU, and one ETag for two
+    // bodies).
     let (path, encoding) = match (coding, &asset.brotli, &asset.gzip) {
-        (Coding::Brotli, Some(br), _) => (br, Some(ContentEncoding::Brotli)),
-        (Coding::Gzip, _, Some(gz)) => (gz, Some(ContentEncoding::Gzip)),
-        _ => (&asset.path, None),
+        (Coding::Brotli, Some(br), _) => (br, ContentEncoding::Brotli),
+        (Coding::Gzip, _, Some(gz)) => (gz, ContentEncoding::Gzip),
+        _ => (&asset.path, ContentEncoding::Identity),
     };
     let Ok(file) = NamedFile::open(path) else {
         // Removed since start-up (a rebuild under a running server).
         return not_found();
     };
-    let mut file = file.set_content_type(asset.content_type.clone()).prefer_utf8(true).disable_content_disposition();
-    if let Some(encoding) = encoding {
-        file = file.set_content_encoding(encoding);
-    }
+    let file = file
+        .set_content_type(asset.content_type.clone())
+        .prefer_utf8(true)
+        .disable_content_disposition()
+        .set_content_encoding(encoding);
     let mut res = file.into_response(req);
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let cache = if asset.hashed { IMMUTABLE } else { "no-cache" };
@@ -180,8 +184,12 @@ fn serve_asset(req: &HttpRequest, asset: &Asset) -> HttpResponse {
     res
 }
 
+/// Not stored anywhere: during a rolling deploy a node may not have a new build's file yet.
 fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found")
+    HttpResponse::NotFound()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type("text/plain; charset=utf-8")
+        .body("Not found")
 }
 
 /// The CSP for a page: scripts only from us, plus the page's own inline scripts by hash.
@@ -233,16 +241,17 @@ async fn file_or_index(req: HttpRequest, spa: web::Data<Spa>) -> HttpResponse {
 
 /// The cabinet's page for any route the SPA owns (history fallback).
 async fn index(req: HttpRequest, spa: web::Data<Spa>) -> HttpResponse {
-    // A missing asset is a 404, not the page: only navigations fall back to the SPA.
-    let last = req.path().rsplit('/').next().unwrap_or("");
-    if last.contains('.') {
-        return not_found();
-    }
-    // An API path in another spelling (`/api//v1/…`, `/cabinet/api/v1/./…`) is never the page:
-    // it is the API's 404, so no client mistakes one surface for the other.
+    // An API path in another spelling (`/api//v1/…`, `/cabinet/api/v1/./…`, `/api/`) is never
+    // the page: it is the API's 404, so no client mistakes one surface for the other.
     let normalized = crate::docs::normalized(req.path());
-    if normalized.starts_with("/api/") || normalized.starts_with("/cabinet/api/") {
+    let under = |root: &str| normalized == root || normalized.starts_with(&format!("{root}/"));
+    if under("/api") || under("/cabinet/api") {
         return actix_web::ResponseError::error_response(&crate::error::ApiError::not_found());
+    }
+    // A missing asset is a 404, not the page: only navigations fall back to the SPA.
+    let decoded = percent_encoding::percent_decode_str(req.path()).decode_utf8_lossy();
+    if decoded.rsplit('/').next().unwrap_or("").contains('.') {
+        return not_found();
     }
     page(&spa)
 }

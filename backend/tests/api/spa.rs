@@ -41,10 +41,23 @@ async fn deep_links_fall_back_to_the_cabinet_but_missing_assets_do_not() {
 #[tokio::test]
 async fn path_traversal_does_not_leave_the_static_folder() {
     let app = spawn_app().await;
+    // Without a dot at the end it is a navigation: the cabinet's page, nothing else.
     let res = app.get("/..%2f..%2f..%2fetc%2fpasswd").await;
-    let status = res.status();
-    let body = res.text().await.expect("body");
-    assert!(!body.contains("root:"), "{status}");
+    assert!(res.text().await.expect("body").contains("<title>ClickPay</title>"));
+    for path in
+        ["/..%2f..%2f..%2fetc%2fhosts.txt", "/../../etc/passwd.txt", "/%2e%2e%5c%2e%2e%5cCargo.toml", "/missing%2Ejs"]
+    {
+        let res = app.get(path).await;
+        let status = res.status();
+        assert_eq!(res.headers().get("cache-control").map(|v| v.to_str().expect("ascii")), Some("no-store"), "{path}");
+        let body = res.text().await.expect("body");
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("root:") && !body.contains("[package]"), "{path}");
+    }
+    // The API's roots in any spelling are the API's 404, never the cabinet's page.
+    for path in ["/api", "/api/", "/api//", "/cabinet/api", "/cabinet/api/", "/api/v2/x.json"] {
+        crate::helpers::assert_error(app.get(path).await, 404, "not_found").await;
+    }
 }
 
 #[tokio::test]
@@ -74,8 +87,10 @@ async fn hashed_assets_are_cached_for_good_and_sent_precompressed() {
     for (accept, encoding, body) in [
         (Some("gzip, deflate, br, zstd"), Some("br"), "the brotli copy"),
         (Some("gzip"), Some("gzip"), "the gzip copy"),
-        (Some("identity"), None, "\0asm the module itself"),
-        (None, None, "\0asm the module itself"),
+        (Some("identity"), Some("identity"), "\0asm the module itself"),
+        (None, Some("identity"), "\0asm the module itself"),
+        // No deflate copy: the file as it is, never deflated per request by the middleware.
+        (Some("deflate"), Some("identity"), "\0asm the module itself"),
     ] {
         let res = get(wasm, accept).send().await.expect("request");
         assert_eq!(res.status(), 200, "{accept:?}");
