@@ -68,6 +68,7 @@ impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::PoolTimedOut => {
+                crate::metrics::POOL_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
             }
             other => ApiError::Internal(anyhow::Error::new(other)),

@@ -13,14 +13,18 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use prometheus::{
-    Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::state::AppState;
+
+/// Requests of this process that gave up waiting for a pooled connection
+/// (`database.acquire_timeout_seconds`): counted where the error is made, reported per scrape.
+pub static POOL_TIMEOUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Latency buckets, in seconds: from a cached GET to a bank call near its timeout.
 const BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -32,6 +36,7 @@ pub struct Metrics {
     bank: HistogramVec,
     webhooks: IntCounterVec,
     pool: IntGaugeVec,
+    pool_timeouts: IntCounter,
     outbox: IntGaugeVec,
     outbox_oldest: Gauge,
     settlement: IntGaugeVec,
@@ -65,6 +70,10 @@ impl Metrics {
             ),
             &["pool", "state"],
         )?;
+        let pool_timeouts = IntCounter::new(
+            "db_pool_acquire_timeouts_total",
+            "Requests that waited database.acquire_timeout_seconds for a connection and gave up (503).",
+        )?;
         let outbox = IntGaugeVec::new(
             Opts::new("outbox_events", "Webhook events waiting to be delivered (pending), and those due now."),
             &["state"],
@@ -93,6 +102,7 @@ impl Metrics {
             Box::new(bank.clone()),
             Box::new(webhooks.clone()),
             Box::new(pool.clone()),
+            Box::new(pool_timeouts.clone()),
             Box::new(outbox.clone()),
             Box::new(outbox_oldest.clone()),
             Box::new(settlement.clone()),
@@ -109,6 +119,7 @@ impl Metrics {
             bank,
             webhooks,
             pool,
+            pool_timeouts,
             outbox,
             outbox_oldest,
             settlement,
@@ -148,6 +159,8 @@ impl Metrics {
             self.pool.with_label_values(&[name, "idle"]).set(idle);
             self.pool.with_label_values(&[name, "max"]).set(pool.options().get_max_connections() as i64);
         }
+        let timeouts = POOL_TIMEOUTS.load(std::sync::atomic::Ordering::Relaxed);
+        self.pool_timeouts.inc_by(timeouts.saturating_sub(self.pool_timeouts.get()));
         let now = state.clock.now();
         match backlog(state, now).await {
             Ok(b) => {

@@ -20,6 +20,7 @@ async fn loopback_reads_latency_by_route_template_and_the_backlogs() {
         r#"clickpay_bank_call_duration_seconds_count{operation="authorize",outcome="approved"} 1"#,
         r#"clickpay_db_pool_connections{pool="primary",state="max"} 10"#,
         r#"clickpay_metrics_scrape_error{source="database"} 0"#,
+        "clickpay_db_pool_acquire_timeouts_total ",
         // The payment's event waits for a URL (the organization has none).
         r#"clickpay_outbox_events{state="pending"} 1"#,
         "clickpay_settlement_backlog{state=\"processing\"} 0",
