@@ -96,11 +96,21 @@ fn session_expired() {
     let _ = location.assign(&format!("/login?expired=1&next={next}"));
 }
 
-async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+/// The body of a 2xx answer with its status, or why the call failed. Not generic: the request,
+/// the status check and the error body's parsing are compiled once, not once per response type
+/// (the generic `send` only parses the body).
+async fn fetch(req: Result<Request, gloo_net::Error>) -> Result<(u16, String), ApiError> {
+    let res = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     let status = res.status();
     if (200..300).contains(&status) {
-        return res.json::<T>().await.map_err(|_| ApiError::Status(status));
+        return res.text().await.map(|body| (status, body)).map_err(|_| ApiError::Status(status));
     }
+    Err(refusal(res).await)
+}
+
+/// The error of a non-2xx answer.
+async fn refusal(res: Response) -> ApiError {
+    let status = res.status();
     // A 401 of the sign-in itself is wrong credentials, and of the first `/auth/me` no session
     // yet; anywhere else the session is gone.
     let url = res.url();
@@ -109,15 +119,15 @@ async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     }
     match res.json::<ErrorBody>().await {
         Ok(body) => {
-            Err(ApiError::Api { status, code: body.error.code, message: body.error.message, param: body.error.param })
+            ApiError::Api { status, code: body.error.code, message: body.error.message, param: body.error.param }
         }
-        Err(_) => Err(ApiError::Status(status)),
+        Err(_) => ApiError::Status(status),
     }
 }
 
 async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
-    let res = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
-    read(res).await
+    let (status, body) = fetch(req).await?;
+    serde_json::from_str(&body).map_err(|_| ApiError::Status(status))
 }
 
 fn get(path: &str) -> Result<Request, gloo_net::Error> {
@@ -369,7 +379,7 @@ pub async fn report_xlsx(query: &str) -> Result<Vec<u8>, ApiError> {
         .await
         .map_err(|_| ApiError::Network)?;
     if !(200..300).contains(&res.status()) {
-        return Err(read::<serde_json::Value>(res).await.err().unwrap_or(ApiError::Network));
+        return Err(refusal(res).await);
     }
     res.binary().await.map_err(|_| ApiError::Network)
 }
