@@ -143,8 +143,16 @@ fn patch<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error>
 }
 
 /// The first step: a session, or (two-factor sign-in) a challenge for the second step.
+///
+/// Read as serde's `untagged` reads [`LoginOutcome`] (the first variant that fits, in order) but
+/// from the text: its derived reader buffers the object and carries a second parser of
+/// every nested type, the cabinet's only use of that buffering.
 pub async fn login(req: &LoginRequest) -> Result<LoginOutcome, ApiError> {
-    send(post("/auth/login", req)).await
+    let (status, body) = fetch(post("/auth/login", req)).await?;
+    serde_json::from_str(&body)
+        .map(LoginOutcome::SignedIn)
+        .or_else(|_| serde_json::from_str(&body).map(LoginOutcome::TwoFactorRequired))
+        .map_err(|_| ApiError::Status(status))
 }
 
 /// The second step: a code of the authenticator app, or a recovery code.
