@@ -1,6 +1,6 @@
 //! The typed client of the cabinet API: one function per endpoint, over the shared DTOs.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::admin::{
@@ -96,11 +96,21 @@ fn session_expired() {
     let _ = location.assign(&format!("/login?expired=1&next={next}"));
 }
 
-async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+/// The body of a 2xx answer with its status, or why the call failed. Not generic: the request,
+/// the status check and the error body's parsing are compiled once, not once per response type
+/// (the generic `send` only parses the body).
+async fn fetch(req: Result<Request, gloo_net::Error>) -> Result<(u16, String), ApiError> {
+    let res = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
     let status = res.status();
     if (200..300).contains(&status) {
-        return res.json::<T>().await.map_err(|_| ApiError::Status(status));
+        return res.text().await.map(|body| (status, body)).map_err(|_| ApiError::Status(status));
     }
+    Err(refusal(res).await)
+}
+
+/// The error of a non-2xx answer.
+async fn refusal(res: Response) -> ApiError {
+    let status = res.status();
     // A 401 of the sign-in itself is wrong credentials, and of the first `/auth/me` no session
     // yet; anywhere else the session is gone.
     let url = res.url();
@@ -109,15 +119,15 @@ async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     }
     match res.json::<ErrorBody>().await {
         Ok(body) => {
-            Err(ApiError::Api { status, code: body.error.code, message: body.error.message, param: body.error.param })
+            ApiError::Api { status, code: body.error.code, message: body.error.message, param: body.error.param }
         }
-        Err(_) => Err(ApiError::Status(status)),
+        Err(_) => ApiError::Status(status),
     }
 }
 
 async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
-    let res = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
-    read(res).await
+    let (status, body) = fetch(req).await?;
+    serde_json::from_str(&body).map_err(|_| ApiError::Status(status))
 }
 
 fn get(path: &str) -> Result<Request, gloo_net::Error> {
@@ -125,16 +135,39 @@ fn get(path: &str) -> Result<Request, gloo_net::Error> {
 }
 
 fn post<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> {
-    Request::post(&format!("{BASE}{path}")).header("Accept", "application/json").json(body)
+    with_json(Method::POST, path, serde_json::to_string(body))
 }
 
 fn patch<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> {
-    Request::patch(&format!("{BASE}{path}")).header("Accept", "application/json").json(body)
+    with_json(Method::PATCH, path, serde_json::to_string(body))
 }
 
+/// What gloo's `RequestBuilder::json` does once the body is written, kept out of the generic
+/// `post` and `patch` so it is compiled once rather than once per body type.
+fn with_json(method: Method, path: &str, json: serde_json::Result<String>) -> Result<Request, gloo_net::Error> {
+    let json = json?;
+    RequestBuilder::new(&format!("{BASE}{path}"))
+        .method(method)
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json")
+        .body(json)
+}
+
+/// The empty object (`{}`) the action endpoints take as their body.
+#[derive(Serialize)]
+struct Empty {}
+
 /// The first step: a session, or (two-factor sign-in) a challenge for the second step.
+///
+/// Read as serde's `untagged` reads [`LoginOutcome`] (the first variant that fits, in order) but
+/// from the text: its derived reader buffers the object and carries a second parser of
+/// every nested type, the cabinet's only use of that buffering.
 pub async fn login(req: &LoginRequest) -> Result<LoginOutcome, ApiError> {
-    send(post("/auth/login", req)).await
+    let (status, body) = fetch(post("/auth/login", req)).await?;
+    serde_json::from_str(&body)
+        .map(LoginOutcome::SignedIn)
+        .or_else(|_| serde_json::from_str(&body).map(LoginOutcome::TwoFactorRequired))
+        .map_err(|_| ApiError::Status(status))
 }
 
 /// The second step: a code of the authenticator app, or a recovery code.
@@ -168,7 +201,7 @@ pub async fn two_factor_disable(password: &str, code: &str) -> Result<(), ApiErr
 
 /// Staff: removes a user's two-factor enrollment (a lost phone).
 pub async fn admin_reset_two_factor(id: UserId) -> Result<serde_json::Value, ApiError> {
-    send(post(&format!("/admin/users/{id}/two-factor/reset"), &serde_json::json!({}))).await
+    send(post(&format!("/admin/users/{id}/two-factor/reset"), &Empty {})).await
 }
 
 pub async fn me() -> Result<UserView, ApiError> {
@@ -176,7 +209,7 @@ pub async fn me() -> Result<UserView, ApiError> {
 }
 
 pub async fn logout() -> Result<serde_json::Value, ApiError> {
-    send(post("/auth/logout", &serde_json::json!({}))).await
+    send(post("/auth/logout", &Empty {})).await
 }
 
 /// Changes the password; the server ends every session and starts a new one for this browser.
@@ -209,8 +242,7 @@ pub fn statement_url(id: OrganizationId, day: &time::Date) -> String {
 
 /// «Отправить тестовое уведомление»: the id of the `test.webhook` event on its way.
 pub async fn webhook_test(id: OrganizationId) -> Result<String, ApiError> {
-    let answer: serde_json::Value =
-        send(post(&format!("/organizations/{id}/webhook-test"), &serde_json::json!({}))).await?;
+    let answer: serde_json::Value = send(post(&format!("/organizations/{id}/webhook-test"), &Empty {})).await?;
     Ok(answer["event_id"].as_str().unwrap_or_default().to_owned())
 }
 
@@ -244,7 +276,7 @@ pub async fn admin_update_terminal(
 }
 
 pub async fn admin_rotate_secret(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
-    send(post(&format!("/admin/organizations/{id}/webhook-secret"), &serde_json::json!({}))).await
+    send(post(&format!("/admin/organizations/{id}/webhook-secret"), &Empty {})).await
 }
 
 pub async fn admin_limits(id: OrganizationId) -> Result<VelocityLimits, ApiError> {
@@ -276,7 +308,7 @@ pub async fn admin_update_user(id: UserId, req: &UpdateUserRequest) -> Result<Us
 }
 
 pub async fn admin_reset_password(id: UserId) -> Result<ResetPasswordResponse, ApiError> {
-    send(post(&format!("/admin/users/{id}/reset-password"), &serde_json::json!({}))).await
+    send(post(&format!("/admin/users/{id}/reset-password"), &Empty {})).await
 }
 
 /// `actor=…&action=…&organization_id=…&from=…&to=…&page=…`
@@ -297,7 +329,7 @@ pub async fn reconciliation_day(day: &str) -> Result<DayResult, ApiError> {
 /// Staff: «Запустить сверку» for the day; answers when the run has ended.
 pub async fn reconciliation_run(day: &str) -> Result<DayResult, ApiError> {
     let day = String::from(js_sys::encode_uri_component(day));
-    send(post(&format!("/admin/reconciliation/days/{day}/run"), &serde_json::json!({}))).await
+    send(post(&format!("/admin/reconciliation/days/{day}/run"), &Empty {})).await
 }
 
 /// Where «Скачать xlsx» of a day's reconciliation downloads from.
@@ -313,7 +345,7 @@ pub async fn resolve_discrepancy(id: DiscrepancyId, comment: &str) -> Result<Dis
 
 /// «Выгрузить в Excel»: queues the export of the list's query (its page aside).
 pub async fn start_export(query: &str) -> Result<ExportView, ApiError> {
-    send(post(&format!("/exports?{query}"), &serde_json::json!({}))).await
+    send(post(&format!("/exports?{query}"), &Empty {})).await
 }
 
 /// An export's progress.
@@ -343,7 +375,7 @@ pub async fn refund(id: OperationId, req: &CabinetRefundRequest) -> Result<Trans
 
 /// «Отменить»: releases an authorized payment's hold.
 pub async fn cancel(id: OperationId) -> Result<TransactionDetail, ApiError> {
-    send(post(&format!("/transactions/{id}/cancel"), &serde_json::json!({}))).await
+    send(post(&format!("/transactions/{id}/cancel"), &Empty {})).await
 }
 
 pub async fn operation_events(id: OperationId) -> Result<Vec<EventView>, ApiError> {
@@ -352,7 +384,7 @@ pub async fn operation_events(id: OperationId) -> Result<Vec<EventView>, ApiErro
 
 pub async fn resend_event(event_id: &str) -> Result<DeliveryAttemptView, ApiError> {
     let id = String::from(js_sys::encode_uri_component(event_id));
-    send(post(&format!("/events/{id}/resend"), &serde_json::json!({}))).await
+    send(post(&format!("/events/{id}/resend"), &Empty {})).await
 }
 
 /// `period=month&date=2024-06-01&organization_id=…`
@@ -369,7 +401,7 @@ pub async fn report_xlsx(query: &str) -> Result<Vec<u8>, ApiError> {
         .await
         .map_err(|_| ApiError::Network)?;
     if !(200..300).contains(&res.status()) {
-        return Err(read::<serde_json::Value>(res).await.err().unwrap_or(ApiError::Network));
+        return Err(refusal(res).await);
     }
     res.binary().await.map_err(|_| ApiError::Network)
 }

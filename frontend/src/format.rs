@@ -60,10 +60,7 @@ pub fn moscow_time(t: &time::OffsetDateTime) -> String {
 /// Yesterday in Moscow (`YYYY-MM-DD`): the day the daily reconciliation covers.
 pub fn moscow_yesterday() -> String {
     let today = today_in("Europe/Moscow");
-    Date::parse(&today, time::macros::format_description!("[year]-[month]-[day]"))
-        .ok()
-        .and_then(|d| d.previous_day())
-        .map_or(today, |d| d.to_string())
+    shared::timefmt::parse_date(&today).and_then(|d| d.previous_day()).map_or(today, |d| d.to_string())
 }
 
 /// Today's date (`YYYY-MM-DD`) in an IANA time zone — the user's, which is the day the server's

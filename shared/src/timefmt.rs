@@ -37,6 +37,60 @@ pub mod option {
     }
 }
 
+/// Days (`2024-11-25`), written by `time`'s own serde and read by [`parse_date`]: the same days
+/// `time`'s reader takes, without its general format-description parser, the largest part of
+/// `time` in the cabinet's wasm.
+pub mod date {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        d.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::parse_date(&s).ok_or_else(|| de::Error::custom("invalid date: expected YYYY-MM-DD"))
+    }
+
+    /// The same for optional days (`null` when absent).
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            d.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
+                .map(|s| {
+                    super::super::parse_date(&s).ok_or_else(|| de::Error::custom("invalid date: expected YYYY-MM-DD"))
+                })
+                .transpose()
+        }
+    }
+}
+
+/// A day as `time` parses `[year]-[month]-[day]`: an optional sign, four digits, two, two, an
+/// existing day and nothing after it.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let b = s.as_bytes();
+    let (negative, rest) = match b.first() {
+        Some(b'+') => (false, &b[1..]),
+        Some(b'-') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if rest.len() != 10 || rest[4] != b'-' || rest[7] != b'-' {
+        return None;
+    }
+    let number =
+        |digits: &[u8]| digits.iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0')));
+    let year = i32::from(number(&rest[..4])?);
+    let month = time::Month::try_from(u8::try_from(number(&rest[5..7])?).ok()?).ok()?;
+    let day = u8::try_from(number(&rest[8..10])?).ok()?;
+    time::Date::from_calendar_date(if negative { -year } else { year }, month, day).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -45,5 +99,44 @@ mod tests {
     fn whole_seconds_in_utc() {
         let t = datetime!(2024-11-25 20:33:00.789 +03:00);
         assert_eq!(super::format(t), "2024-11-25T17:33:00Z");
+    }
+
+    /// The days `time`'s own reader takes, and only those.
+    #[test]
+    fn dates_as_time_reads_them() {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        for s in [
+            "2024-11-25",
+            "2024-02-29",
+            "2023-02-29",
+            "0000-01-01",
+            "-0001-12-31",
+            "+2024-01-01",
+            "9999-12-31",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-1-01",
+            "24-01-01",
+            "2024-01-01 ",
+            " 2024-01-01",
+            "2024/01/01",
+            "20240-01-01",
+            "2024-01-1x",
+            "",
+            "+",
+            "-2024-01-01",
+            "2024-04-31",
+            "+-2024-01-01",
+        ] {
+            assert_eq!(super::parse_date(s), time::Date::parse(s, format).ok(), "{s:?}");
+            let json = serde_json::to_string(s).expect("json");
+            let ours = super::date::deserialize(&mut serde_json::Deserializer::from_str(&json)).ok();
+            assert_eq!(ours, serde_json::from_str::<time::Date>(&json).ok(), "{s:?}");
+        }
+        let day = time::macros::date!(2024 - 11 - 25);
+        let mut out = serde_json::Serializer::new(Vec::new());
+        super::date::serialize(&day, &mut out).expect("writes");
+        assert_eq!(out.into_inner(), serde_json::to_vec(&day).expect("writes"));
     }
 }

@@ -19,10 +19,7 @@ const MOSCOW: &str = "Europe/Moscow";
 
 /// 30 days before a `YYYY-MM-DD` day.
 fn month_before(day: &str) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(day, format)
-        .map(|d| (d - time::Duration::days(30)).to_string())
-        .unwrap_or_else(|_| day.to_owned())
+    shared::timefmt::parse_date(day).map_or_else(|| day.to_owned(), |d| (d - time::Duration::days(30)).to_string())
 }
 
 #[component]

@@ -65,6 +65,7 @@ pub struct BalanceTransaction {
     #[serde(with = "crate::timefmt")]
     pub created_at: OffsetDateTime,
     /// The day (Moscow time) its net becomes available.
+    #[serde(with = "crate::timefmt::date")]
     pub available_on: Date,
 }
 
@@ -74,6 +75,7 @@ pub struct BalanceView {
     pub available: SignedAmount,
     pub pending: SignedAmount,
     /// The last daily statement built, if any.
+    #[serde(with = "crate::timefmt::date::option")]
     pub last_statement: Option<Date>,
 }
 
@@ -82,6 +84,7 @@ pub struct BalanceView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementView {
     pub organization_id: String,
+    #[serde(with = "crate::timefmt::date")]
     pub day: Date,
     pub opening_balance: SignedAmount,
     /// The payments' amounts (captured), before fees.

@@ -15,6 +15,7 @@ pub struct OrganizationSummary {
     pub name: String,
     pub inn: String,
     pub status: OrganizationStatus,
+    #[serde(with = "crate::timefmt::date")]
     pub registered_on: Date,
     pub bank_name: String,
 }
@@ -27,6 +28,7 @@ pub struct OrganizationDetail {
     pub name: String,
     pub inn: String,
     pub status: OrganizationStatus,
+    #[serde(with = "crate::timefmt::date")]
     pub registered_on: Date,
     pub bank_name: String,
     pub notification_url: Option<String>,

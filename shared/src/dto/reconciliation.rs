@@ -53,6 +53,7 @@ text_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunView {
     pub id: ReconciliationRunId,
+    #[serde(with = "crate::timefmt::date")]
     pub day: Date,
     pub status: RunStatus,
     pub trigger: RunTrigger,
@@ -109,6 +110,7 @@ pub struct GatewaySide {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiscrepancyView {
     pub id: DiscrepancyId,
+    #[serde(with = "crate::timefmt::date")]
     pub day: Date,
     pub reference: String,
     #[serde(rename = "type")]
@@ -134,6 +136,7 @@ pub struct DiscrepancyView {
 /// discrepancies (open first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayResult {
+    #[serde(with = "crate::timefmt::date")]
     pub day: Date,
     /// The grace window the next run will use, in minutes.
     pub grace_minutes: u32,
@@ -146,6 +149,7 @@ pub struct DayResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     /// Yesterday in Moscow time.
+    #[serde(with = "crate::timefmt::date")]
     pub day: Date,
     /// Yesterday's latest run; null when none ran yet.
     pub latest: Option<RunView>,
