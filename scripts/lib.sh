@@ -182,23 +182,22 @@ start_replica_pair() {
   run_pg "$bin/pg_ctl" -D "$root/standby" -l "$root/standby.log" -w -t 60 start -o "-c listen_addresses=127.0.0.1 \
     -c port=$standby_port -c unix_socket_directories=$root/run -c max_connections=200 -c fsync=off \
     -c cluster_name=clickpay_standby -c hot_standby=on -c hot_standby_feedback=on" >/dev/null
-  local state=""
-  for _ in $(seq 150); do
-    state="$(psql_p -c "SELECT state FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
-    [ "$state" = streaming ] && break
-    sleep 0.2
-  done
-  [ "$state" = streaming ] || die "the replica does not stream: see $root/standby.log"
+  # Waits (30 s at most) until the standby's column $1 of pg_stat_replication reads $2.
+  replication_is() {
+    local column="$1" want="$2" got=""
+    for _ in $(seq 150); do
+      got="$(psql_p -c "SELECT $column FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
+      [ "$got" = "$want" ] && return 0
+      sleep 0.2
+    done
+    die "the replica's $column is '$got', not '$want': see $root/standby.log"
+  }
+  replication_is state streaming
   # Now synchronous, applied before a commit returns: a read on the replica right after a write
   # sees it.
   psql_p -c "ALTER SYSTEM SET synchronous_standby_names = 'clickpay_standby'" \
     -c "ALTER SYSTEM SET synchronous_commit = 'remote_apply'" -c "SELECT pg_reload_conf()" >/dev/null
-  for _ in $(seq 150); do
-    state="$(psql_p -c "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'clickpay_standby'")"
-    [ "$state" = sync ] && break
-    sleep 0.2
-  done
-  [ "$state" = sync ] || die "the replica did not become synchronous: see $root/standby.log"
+  replication_is sync_state sync
   REPLICA_PRIMARY_URL="postgres://clickpay:$pw@127.0.0.1:$primary_port/clickpay"
   REPLICA_STANDBY_URL="postgres://clickpay:$pw@127.0.0.1:$standby_port/clickpay"
   export REPLICA_PRIMARY_URL REPLICA_STANDBY_URL
