@@ -16,9 +16,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
 use shared::ids::{ApiKeyId, OrganizationId};
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
 use crate::state::AppState;
@@ -156,13 +155,14 @@ impl Caches {
         }
     }
 
+    /// Off before the flush, on only after it: whatever changed before LISTEN took hold (or
+    /// while it was down) is forgotten, and no look-up meanwhile uses the old entries.
     fn set_live(&self, live: bool) {
         if !live {
             self.live.store(false, Ordering::SeqCst);
-            self.flush_all();
-        } else {
-            // Flushed first: whatever changed before LISTEN took hold is forgotten.
-            self.flush_all();
+        }
+        self.flush_all();
+        if live {
             self.live.store(true, Ordering::SeqCst);
         }
     }
@@ -174,18 +174,13 @@ impl Caches {
 pub async fn listen(state: AppState, mut stop: watch::Receiver<bool>) {
     let caches = state.caches.clone();
     let db = &state.settings.database;
-    let url = db.listen_url.as_ref().unwrap_or(&db.url);
-    let options = match url.expose_secret().parse::<PgConnectOptions>() {
-        Ok(o) => o.application_name(LISTENER_NAME),
+    let pool = match crate::db::lazy_pool(db, db.listen_url.as_ref().unwrap_or(&db.url), 1, Some(LISTENER_NAME)) {
+        Ok(pool) => pool,
         Err(e) => {
             tracing::error!(error = %e, "the cache listener has no valid database URL; caches stay off");
             return;
         }
     };
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(db.acquire_timeout_seconds))
-        .connect_lazy_with(options);
     let ping = format!("{PING}{}", uuid::Uuid::new_v4());
     loop {
         match subscribe(&pool).await {

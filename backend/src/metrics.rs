@@ -161,6 +161,7 @@ impl Metrics {
         }
         let timeouts = POOL_TIMEOUTS.load(std::sync::atomic::Ordering::Relaxed);
         self.pool_timeouts.inc_by(timeouts.saturating_sub(self.pool_timeouts.get()));
+        self.sample_replica(state).await;
         let now = state.clock.now();
         match backlog(state, now).await {
             Ok(b) => {
@@ -309,13 +310,7 @@ fn may_read(req: &HttpRequest, state: &AppState) -> bool {
         return true;
     }
     let Some(token) = &state.settings.metrics.token else { return false };
-    let sent = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or_default();
+    let sent = crate::auth::extract::bearer(req).unwrap_or_default();
     // Compared as digests: in constant time, and without telling the token's length.
     let digest = |s: &str| -> [u8; 32] { Sha256::digest(s.as_bytes()).into() };
     !sent.is_empty() && bool::from(digest(sent).ct_eq(&digest(token.expose_secret())))
@@ -327,7 +322,6 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         return actix_web::ResponseError::error_response(&crate::error::ApiError::not_found());
     }
     state.metrics.sample(&state).await;
-    state.metrics.sample_replica(&state).await;
     match state.metrics.render() {
         Ok(body) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))

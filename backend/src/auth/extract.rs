@@ -104,7 +104,8 @@ fn same_origin(req: &HttpRequest) -> bool {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<&str> {
+/// The `Authorization: Bearer …` credential, trimmed.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
     req.headers().get("authorization")?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 

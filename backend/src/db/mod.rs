@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -12,25 +12,35 @@ use crate::configuration::DatabaseSettings;
 /// The migrations of `migrations/`, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-pub fn connect_options(settings: &DatabaseSettings) -> Result<PgConnectOptions, sqlx::Error> {
-    settings.url.expose_secret().parse::<PgConnectOptions>()
+/// A lazy pool of `size` connections to `url`, with the settings' acquire timeout: the server
+/// starts even while the database is still coming up (`/readyz` tells).
+pub fn lazy_pool(
+    settings: &DatabaseSettings,
+    url: &SecretString,
+    size: u32,
+    name: Option<&str>,
+) -> sqlx::Result<PgPool> {
+    let mut options = url.expose_secret().parse::<PgConnectOptions>()?;
+    if let Some(name) = name {
+        options = options.application_name(name);
+    }
+    Ok(PgPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
+        .connect_lazy_with(options))
 }
 
-/// A lazy pool: the server starts even while the database is still coming up (`/readyz` tells).
+/// The primary's pool.
 pub fn pool(settings: &DatabaseSettings) -> Result<PgPool, sqlx::Error> {
-    Ok(PgPoolOptions::new()
-        .max_connections(settings.max_connections)
-        .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
-        .connect_lazy_with(connect_options(settings)?))
+    lazy_pool(settings, &settings.url, settings.max_connections, None)
 }
 
 /// The pool of reads that may lag: the replica of `database.read_url`, else the primary's pool.
 pub fn read_pool(settings: &DatabaseSettings, primary: &PgPool) -> Result<PgPool, sqlx::Error> {
-    let Some(url) = &settings.read_url else { return Ok(primary.clone()) };
-    Ok(PgPoolOptions::new()
-        .max_connections(settings.max_connections)
-        .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
-        .connect_lazy_with(url.expose_secret().parse::<PgConnectOptions>()?))
+    match &settings.read_url {
+        Some(url) => lazy_pool(settings, url, settings.max_connections, None),
+        None => Ok(primary.clone()),
+    }
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
