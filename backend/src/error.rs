@@ -71,8 +71,24 @@ impl From<sqlx::Error> for ApiError {
                 crate::metrics::POOL_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
             }
+            // The connection to PostgreSQL was lost (a restart, a failover): nothing that was not
+            // committed happened, so the client may retry; a 500 would say otherwise.
+            e if connection_lost(&e) => {
+                tracing::warn!(error = %e, "database connection lost");
+                ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
+            }
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
+    }
+}
+
+/// A lost connection: a socket error, or the server ending the session (SQLSTATE class 57P:
+/// shutdown, crash, not accepting connections yet; class 08: connection exception).
+fn connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
     }
 }
 
@@ -141,4 +157,17 @@ pub fn serde_param(e: &serde_json::Error) -> Option<String> {
 /// The answer for a path that exists on no API surface.
 pub async fn api_not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(ErrorCode::NotFound, "Unknown endpoint."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_database_connection_is_a_retryable_503() {
+        let lost = sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed"));
+        assert_eq!(ApiError::from(lost).status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(ApiError::from(sqlx::Error::PoolTimedOut).status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(ApiError::from(sqlx::Error::RowNotFound).status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -20,7 +20,6 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgPoolOptions;
 
 /// The bank's own migrations, apart from the gateway's.
 pub static MIGRATOR: Migrator = sqlx::migrate!("src/sandbox_bank/migrations");
@@ -50,11 +49,7 @@ pub struct BankOptions {
 
 /// Migrates the bank's database and serves its API until the process is stopped.
 pub async fn serve(opts: BankOptions) -> anyhow::Result<()> {
-    let db = PgPoolOptions::new()
-        .max_connections(20)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect(&opts.database_url)
-        .await?;
+    let db = crate::db::pool_options(20, Duration::from_secs(10)).connect(&opts.database_url).await?;
     MIGRATOR.run(&db).await?;
     if opts.exit_with_stdin {
         std::thread::spawn(|| {

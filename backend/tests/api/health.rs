@@ -59,3 +59,32 @@ async fn unknown_api_paths_get_the_contract_error_shape() {
         assert!(body["error"]["message"].is_string());
     }
 }
+
+/// The pool does not test a connection in steady use before handing it out (a round trip per
+/// request): a request that meets one PostgreSQL has dropped answers a retryable 503, never a 500;
+/// a connection that has rested for a second is tested and replaced, so nobody sees it.
+#[tokio::test]
+async fn a_dropped_database_connection_answers_503_and_a_rested_one_is_replaced() {
+    let app = spawn_app().await;
+    let (_, m) = app.merchant_of_new_org().await;
+    let p = m.pay("4242 4242 4242 4242", "100.00").await;
+    let path = format!("/payments/{}", p["id"].as_str().expect("id"));
+    let drop_all = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()";
+
+    sqlx::query(drop_all).execute(&app.db).await.expect("terminate the app's connections");
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        let status = m.get(&path).await.status().as_u16();
+        statuses.push(status);
+        if status == 200 {
+            break;
+        }
+    }
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&200), "the pool recovers: {statuses:?}");
+
+    sqlx::query(drop_all).execute(&app.db).await.expect("terminate the app's connections");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    assert_eq!(m.get(&path).await.status(), 200, "a rested connection is tested before use");
+}
