@@ -14,6 +14,7 @@ use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::{common, integration as t, transaction as tx};
+use crate::load::Load;
 
 #[component]
 pub fn IntegrationPage() -> impl IntoView {
@@ -33,8 +34,8 @@ pub fn IntegrationPage() -> impl IntoView {
 #[component]
 fn Integration(id: OrganizationId, name: String, url: Option<String>, secret: String) -> impl IntoView {
     let reveal = RwSignal::new(false);
-    let events = LocalResource::new(move || api::organization_events(id));
-    let keys = LocalResource::new(move || api::organization_api_keys(id));
+    let events = Load::new(move || api::organization_events(id));
+    let keys = Load::new(move || api::organization_api_keys(id));
     let sending = RwSignal::new(false);
     let sent = RwSignal::new(None::<Result<String, String>>);
     let has_url = url.is_some();

@@ -13,6 +13,7 @@ use crate::components::state::{Empty, ErrorState, Loading};
 use crate::components::status::InfoTip;
 use crate::format;
 use crate::i18n::{common, organizations as t};
+use crate::load::Load;
 
 pub(crate) fn status_label(s: OrganizationStatus) -> &'static str {
     match s {
@@ -32,7 +33,7 @@ pub(crate) fn terminal_label(tt: TerminalType) -> &'static str {
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
     let active_only = RwSignal::new(true);
-    let list = LocalResource::new(api::organizations);
+    let list = Load::new(api::organizations);
 
     view! {
         <section class="page">
@@ -94,10 +95,10 @@ pub fn OrganizationsPage() -> impl IntoView {
 }
 
 /// The organization the page's `:id` names (a malformed id is a 404).
-pub(crate) fn organization_of_url() -> LocalResource<Result<OrganizationDetail, api::ApiError>> {
+pub(crate) fn organization_of_url() -> Load<OrganizationDetail> {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<OrganizationId>().ok()));
-    LocalResource::new(move || {
+    Load::new(move || {
         let id = id();
         async move {
             match id {

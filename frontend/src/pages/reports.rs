@@ -12,6 +12,7 @@ use crate::components::bar_chart::{Bar, BarChart, Format};
 use crate::components::state::{ErrorState, Loading};
 use crate::format;
 use crate::i18n::{reports as t, transactions as tx};
+use crate::load::Load;
 use crate::session::use_session;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -72,7 +73,7 @@ pub fn ReportsPage() -> impl IntoView {
     let year = RwSignal::new(year0);
     let month = RwSignal::new(month0);
     let org = RwSignal::new(String::new());
-    let orgs = LocalResource::new(api::organizations);
+    let orgs = Load::new(api::organizations);
     let show_orgs = move || {
         session.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))
             || orgs.get().and_then(|r| r.ok()).is_some_and(|o| o.len() > 1)
@@ -86,7 +87,7 @@ pub fn ReportsPage() -> impl IntoView {
         let org = if org.is_empty() { String::new() } else { format!("&organization_id={org}") };
         format!("period={p}&date={date}{org}")
     };
-    let analytics = LocalResource::new(move || {
+    let analytics = Load::new(move || {
         let q = query();
         async move { api::analytics(&q).await }
     });
@@ -299,7 +300,7 @@ fn ReportDialog(
     from: String,
     to: String,
     org: String,
-    orgs: LocalResource<Result<Vec<shared::dto::organizations::OrganizationSummary>, api::ApiError>>,
+    orgs: Load<Vec<shared::dto::organizations::OrganizationSummary>>,
     close: Callback<()>,
 ) -> impl IntoView {
     let from = RwSignal::new(from);

@@ -22,6 +22,7 @@ use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::{admin as t, common, organizations as orgs};
+use crate::load::Load;
 use crate::pages::organizations::{status_label, terminal_label};
 
 const DEFAULT_BANK: &str = "АО БАНК «СНГБ»";
@@ -47,7 +48,7 @@ fn preview(service: &str, bank: &str, min: &str, amount: &str) -> Option<String>
 
 #[component]
 pub fn AdminOrganizationsPage() -> impl IntoView {
-    let list = LocalResource::new(api::organizations);
+    let list = Load::new(api::organizations);
     let creating = RwSignal::new(false);
     view! {
         <section class="page">
@@ -378,7 +379,7 @@ fn SecretCard(org: OrganizationDetail) -> impl IntoView {
 
 #[component]
 fn LimitsCard(id: OrganizationId) -> impl IntoView {
-    let limits = LocalResource::new(move || api::admin_limits(id));
+    let limits = Load::new(move || api::admin_limits(id));
     view! {
         <div class="card">
             <h2>{t::LIMITS}</h2>
@@ -445,7 +446,7 @@ fn LimitsForm(id: OrganizationId, limits: VelocityLimits) -> impl IntoView {
 
 #[component]
 fn KeysCard(id: OrganizationId) -> impl IntoView {
-    let keys = LocalResource::new(move || api::organization_api_keys(id));
+    let keys = Load::new(move || api::organization_api_keys(id));
     let name = RwSignal::new(String::new());
     let issued = RwSignal::new(None::<IssuedApiKey>);
     let error = RwSignal::new(None::<ApiError>);
