@@ -1,8 +1,10 @@
 //! The typed client of the cabinet API: one function per endpoint, over the shared DTOs.
 
-use gloo_net::http::{Method, Request, RequestBuilder, Response};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
 use shared::dto::admin::{
     ApiKeyView, AuditPage, CreateOrganizationRequest, CreateUserRequest, IssueApiKeyRequest, IssuedApiKey,
     ResetPasswordResponse, UpdateOrganizationRequest, UpdateTerminalRequest, UpdateUserRequest, VelocityLimits,
@@ -20,6 +22,9 @@ use shared::dto::reconciliation::{DayResult, DiscrepancyView, Overview, ResolveR
 use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, ExportView, TransactionDetail, TransactionPage};
 use shared::ids::{ApiKeyId, DiscrepancyId, OperationId, OrganizationId, UserId};
 use shared::{Amount, ErrorBody, ErrorCode, TerminalType};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::i18n;
 
@@ -96,16 +101,30 @@ fn session_expired() {
     let _ = location.assign(&format!("/login?expired=1&next={next}"));
 }
 
-/// The body of a 2xx answer with its status, or why the call failed. Not generic: the request,
-/// the status check and the error body's parsing are compiled once, not once per response type
-/// (the generic `send` only parses the body).
-async fn fetch(req: Result<Request, gloo_net::Error>) -> Result<(u16, String), ApiError> {
-    let res = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
-    let status = res.status();
-    if (200..300).contains(&status) {
-        return res.text().await.map(|body| (status, body)).map_err(|_| ApiError::Status(status));
-    }
-    Err(refusal(res).await)
+/// What every endpoint's future awaits: the request sent, a 2xx answer's status and body, or why
+/// the call failed. Boxed and not generic, so the sending, the status check and the error body's
+/// parsing are compiled once rather than into each endpoint's future (the generic `send` only
+/// parses the body).
+fn fetch(req: Result<Request, ApiError>) -> Pin<Box<dyn Future<Output = Result<(u16, String), ApiError>>>> {
+    Box::pin(async move {
+        let res = respond(req?).await?;
+        let status = res.status();
+        text(&res).await.map(|body| (status, body)).map_err(|_| ApiError::Status(status))
+    })
+}
+
+/// The answer to a request when it is a 2xx, else the call's error.
+async fn respond(req: Request) -> Result<Response, ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let answer = JsFuture::from(window.fetch_with_request(&req)).await.map_err(|_| ApiError::Network)?;
+    let res: Response = answer.dyn_into().map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&res.status()) { Ok(res) } else { Err(refusal(res).await) }
+}
+
+/// An answer's body as text.
+async fn text(res: &Response) -> Result<String, JsValue> {
+    let body = JsFuture::from(res.text()?).await?;
+    body.as_string().ok_or(body)
 }
 
 /// The error of a non-2xx answer.
@@ -117,40 +136,53 @@ async fn refusal(res: Response) -> ApiError {
     if status == 401 && !url.contains("/auth/login") && !url.contains("/auth/me") {
         session_expired();
     }
-    match res.json::<ErrorBody>().await {
-        Ok(body) => {
+    let body = text(&res).await.ok();
+    match body.and_then(|b| serde_json::from_str::<ErrorBody>(&b).ok()) {
+        Some(body) => {
             ApiError::Api { status, code: body.error.code, message: body.error.message, param: body.error.param }
         }
-        Err(_) => ApiError::Status(status),
+        None => ApiError::Status(status),
     }
 }
 
-async fn send<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
+async fn send<T: DeserializeOwned>(req: Result<Request, ApiError>) -> Result<T, ApiError> {
     let (status, body) = fetch(req).await?;
     serde_json::from_str(&body).map_err(|_| ApiError::Status(status))
 }
 
-fn get(path: &str) -> Result<Request, gloo_net::Error> {
-    RequestBuilder::new(&format!("{BASE}{path}")).header("Accept", "application/json").build()
+fn get(path: &str) -> Result<Request, ApiError> {
+    request("GET", path, None)
 }
 
-fn post<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> {
-    with_json(Method::POST, path, serde_json::to_string(body))
+fn delete(path: &str) -> Result<Request, ApiError> {
+    request("DELETE", path, None)
 }
 
-fn patch<B: Serialize>(path: &str, body: &B) -> Result<Request, gloo_net::Error> {
-    with_json(Method::PATCH, path, serde_json::to_string(body))
+fn post<B: Serialize>(path: &str, body: &B) -> Result<Request, ApiError> {
+    with_json("POST", path, serde_json::to_string(body))
 }
 
-/// What gloo's `RequestBuilder::json` does once the body is written, kept out of the generic
-/// `post` and `patch` so it is compiled once rather than once per body type.
-fn with_json(method: Method, path: &str, json: serde_json::Result<String>) -> Result<Request, gloo_net::Error> {
-    let json = json?;
-    RequestBuilder::new(&format!("{BASE}{path}"))
-        .method(method)
-        .header("Accept", "application/json")
-        .header("Content-Type", "application/json")
-        .body(json)
+fn patch<B: Serialize>(path: &str, body: &B) -> Result<Request, ApiError> {
+    with_json("PATCH", path, serde_json::to_string(body))
+}
+
+/// Kept out of the generic `post` and `patch` so it is compiled once rather than once per body type.
+fn with_json(method: &str, path: &str, json: serde_json::Result<String>) -> Result<Request, ApiError> {
+    request(method, path, Some(&json.map_err(|_| ApiError::Network)?))
+}
+
+/// A request of the API that takes JSON back, with its JSON body if it has one.
+fn request(method: &str, path: &str, json: Option<&str>) -> Result<Request, ApiError> {
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    headers.set("Accept", "application/json").map_err(|_| ApiError::Network)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(json) = json {
+        headers.set("Content-Type", "application/json").map_err(|_| ApiError::Network)?;
+        init.set_body(&JsValue::from_str(json));
+    }
+    init.set_headers(&headers);
+    Request::new_with_str_and_init(&format!("{BASE}{path}"), &init).map_err(|_| ApiError::Network)
 }
 
 /// The empty object (`{}`) the action endpoints take as their body.
@@ -196,20 +228,20 @@ pub async fn two_factor_recovery_codes(password: &str, code: &str) -> Result<Rec
 
 pub async fn two_factor_disable(password: &str, code: &str) -> Result<(), ApiError> {
     let req = TwoFactorDisableRequest { password: password.to_owned(), code: code.to_owned() };
-    send::<serde_json::Value>(post("/auth/two-factor/disable", &req)).await.map(|_| ())
+    send::<IgnoredAny>(post("/auth/two-factor/disable", &req)).await.map(|_| ())
 }
 
 /// Staff: removes a user's two-factor enrollment (a lost phone).
-pub async fn admin_reset_two_factor(id: UserId) -> Result<serde_json::Value, ApiError> {
-    send(post(&format!("/admin/users/{id}/two-factor/reset"), &Empty {})).await
+pub async fn admin_reset_two_factor(id: UserId) -> Result<(), ApiError> {
+    send::<IgnoredAny>(post(&format!("/admin/users/{id}/two-factor/reset"), &Empty {})).await.map(|_| ())
 }
 
 pub async fn me() -> Result<UserView, ApiError> {
     send(get("/auth/me")).await
 }
 
-pub async fn logout() -> Result<serde_json::Value, ApiError> {
-    send(post("/auth/logout", &Empty {})).await
+pub async fn logout() -> Result<(), ApiError> {
+    send::<IgnoredAny>(post("/auth/logout", &Empty {})).await.map(|_| ())
 }
 
 /// Changes the password; the server ends every session and starts a new one for this browser.
@@ -240,10 +272,16 @@ pub fn statement_url(id: OrganizationId, day: &time::Date) -> String {
     format!("{BASE}/organizations/{id}/statements/{day}.xlsx")
 }
 
+/// The answer of `webhook-test`, of which the cabinet reads the event's id.
+#[derive(Deserialize)]
+struct TestQueued {
+    event_id: Option<String>,
+}
+
 /// «Отправить тестовое уведомление»: the id of the `test.webhook` event on its way.
 pub async fn webhook_test(id: OrganizationId) -> Result<String, ApiError> {
-    let answer: serde_json::Value = send(post(&format!("/organizations/{id}/webhook-test"), &Empty {})).await?;
-    Ok(answer["event_id"].as_str().unwrap_or_default().to_owned())
+    let answer: TestQueued = send(post(&format!("/organizations/{id}/webhook-test"), &Empty {})).await?;
+    Ok(answer.event_id.unwrap_or_default())
 }
 
 /// The organization's latest events with their delivery attempts.
@@ -292,7 +330,7 @@ pub async fn admin_issue_key(id: OrganizationId, req: &IssueApiKeyRequest) -> Re
 }
 
 pub async fn admin_revoke_key(id: ApiKeyId) -> Result<ApiKeyView, ApiError> {
-    send(Request::delete(&format!("{BASE}/admin/api-keys/{id}")).header("Accept", "application/json").build()).await
+    send(delete(&format!("/admin/api-keys/{id}"))).await
 }
 
 pub async fn admin_users() -> Result<Vec<UserView>, ApiError> {
@@ -394,14 +432,9 @@ pub async fn analytics(query: &str) -> Result<Analytics, ApiError> {
 
 /// The xlsx report's bytes.
 pub async fn report_xlsx(query: &str) -> Result<Vec<u8>, ApiError> {
-    let res = RequestBuilder::new(&format!("{BASE}/reports/transactions.xlsx?{query}"))
-        .build()
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if !(200..300).contains(&res.status()) {
-        return Err(refusal(res).await);
-    }
-    res.binary().await.map_err(|_| ApiError::Network)
+    let req =
+        Request::new_with_str(&format!("{BASE}/reports/transactions.xlsx?{query}")).map_err(|_| ApiError::Network)?;
+    let res = respond(req).await?;
+    let bytes = async { JsFuture::from(res.array_buffer()?).await };
+    bytes.await.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec()).map_err(|_| ApiError::Network)
 }
