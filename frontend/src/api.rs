@@ -15,9 +15,9 @@ use shared::dto::auth::{
     TwoFactorConfirmRequest, TwoFactorDisableRequest, TwoFactorPasswordRequest, TwoFactorSetup, TwoFactorStatus,
     UserView,
 };
-use shared::dto::balance::{BalanceView, StatementList, StatementView};
+use shared::dto::balance::{BalanceView, StatementView};
 use shared::dto::events::{DeliveryAttemptView, EventView};
-use shared::dto::organizations::{DataList, OrganizationDetail, OrganizationSummary};
+use shared::dto::organizations::{OrganizationDetail, OrganizationSummary};
 use shared::dto::reconciliation::{DayResult, DiscrepancyView, Overview, ResolveRequest};
 use shared::dto::transactions::{CabinetRefundRequest, CaptureRequest, ExportView, TransactionDetail, TransactionPage};
 use shared::ids::{ApiKeyId, DiscrepancyId, OperationId, OrganizationId, UserId};
@@ -152,6 +152,14 @@ async fn send<T: DeserializeOwned>(req: Result<Request, ApiError>) -> Result<T, 
     serde_wasm_bindgen::from_value(body).map_err(|_| ApiError::Status(status))
 }
 
+/// The items of a `{"data": [...]}` list (`DataList`, `StatementList`), read straight from its
+/// `data`: one reader of the envelope less per item type.
+async fn list<T: DeserializeOwned>(req: Result<Request, ApiError>) -> Result<Vec<T>, ApiError> {
+    let (status, body) = fetch(req).await?;
+    let data = js_sys::Reflect::get(&body, &JsValue::from_str("data")).map_err(|_| ApiError::Status(status))?;
+    serde_wasm_bindgen::from_value(data).map_err(|_| ApiError::Status(status))
+}
+
 fn get(path: &str) -> Result<Request, ApiError> {
     request("GET", path, None)
 }
@@ -252,7 +260,7 @@ pub async fn change_password(req: &ChangePasswordRequest) -> Result<UserView, Ap
 }
 
 pub async fn organizations() -> Result<Vec<OrganizationSummary>, ApiError> {
-    send::<DataList<OrganizationSummary>>(get("/organizations")).await.map(|l| l.data)
+    list(get("/organizations")).await
 }
 
 pub async fn organization(id: OrganizationId) -> Result<OrganizationDetail, ApiError> {
@@ -266,7 +274,7 @@ pub async fn balance(id: OrganizationId) -> Result<BalanceView, ApiError> {
 
 /// The organization's daily statements of `from`..=`to` (`YYYY-MM-DD`), oldest first.
 pub async fn statements(id: OrganizationId, from: &str, to: &str) -> Result<Vec<StatementView>, ApiError> {
-    send::<StatementList>(get(&format!("/organizations/{id}/statements?from={from}&to={to}"))).await.map(|l| l.data)
+    list(get(&format!("/organizations/{id}/statements?from={from}&to={to}"))).await
 }
 
 /// Where a day's statement downloads from (the session cookie authenticates it).
@@ -288,12 +296,12 @@ pub async fn webhook_test(id: OrganizationId) -> Result<String, ApiError> {
 
 /// The organization's latest events with their delivery attempts.
 pub async fn organization_events(id: OrganizationId) -> Result<Vec<EventView>, ApiError> {
-    send::<DataList<EventView>>(get(&format!("/organizations/{id}/events?limit=20"))).await.map(|l| l.data)
+    list(get(&format!("/organizations/{id}/events?limit=20"))).await
 }
 
 /// The organization's API keys, by prefix.
 pub async fn organization_api_keys(id: OrganizationId) -> Result<Vec<ApiKeyView>, ApiError> {
-    send::<DataList<ApiKeyView>>(get(&format!("/organizations/{id}/api-keys"))).await.map(|l| l.data)
+    list(get(&format!("/organizations/{id}/api-keys"))).await
 }
 
 pub async fn admin_create_organization(req: &CreateOrganizationRequest) -> Result<OrganizationDetail, ApiError> {
@@ -336,7 +344,7 @@ pub async fn admin_revoke_key(id: ApiKeyId) -> Result<ApiKeyView, ApiError> {
 }
 
 pub async fn admin_users() -> Result<Vec<UserView>, ApiError> {
-    send::<DataList<UserView>>(get("/admin/users")).await.map(|l| l.data)
+    list(get("/admin/users")).await
 }
 
 pub async fn admin_create_user(req: &CreateUserRequest) -> Result<UserView, ApiError> {
@@ -419,7 +427,7 @@ pub async fn cancel(id: OperationId) -> Result<TransactionDetail, ApiError> {
 }
 
 pub async fn operation_events(id: OperationId) -> Result<Vec<EventView>, ApiError> {
-    send::<DataList<EventView>>(get(&format!("/operations/{id}/events"))).await.map(|l| l.data)
+    list(get(&format!("/operations/{id}/events"))).await
 }
 
 pub async fn resend_event(event_id: &str) -> Result<DeliveryAttemptView, ApiError> {
