@@ -56,6 +56,16 @@ impl<T: Clone + 'static> Load<T> {
     pub fn refetch(&self) {
         self.inner.refetch();
     }
+
+    /// A callback that loads again («Повторить», a reload after a change).
+    pub fn reloader(&self) -> Callback<()> {
+        reloader(self.inner)
+    }
+}
+
+/// Out of the generic impl, so every load's reloader is one closure type, compiled once.
+fn reloader(inner: LocalResource<Erased>) -> Callback<()> {
+    Callback::new(move |()| inner.refetch())
 }
 
 /// The one `LocalResource` the loads are made of.

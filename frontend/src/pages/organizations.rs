@@ -55,7 +55,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     {move || {
                         list.get()
                             .map(|res| match res {
-                                Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
+                                Err(e) => view! { <ErrorState error=e retry=list.reloader() /> }.into_any(),
                                 Ok(orgs) => {
                                     let shown: Vec<_> = orgs
                                         .into_iter()
@@ -124,7 +124,7 @@ pub fn OrganizationPage() -> impl IntoView {
                                 <header class="page-header">
                                     <A href="/organizations" attr:class="back"><Icon name="chevron-left" />{common::BACK}</A>
                                 </header>
-                                <div class="card"><ErrorState error=e retry=Callback::new(move |()| detail.refetch()) /></div>
+                                <div class="card"><ErrorState error=e retry=detail.reloader() /></div>
                             }
                             .into_any(),
                         })

@@ -189,7 +189,7 @@ pub fn ReportsPage() -> impl IntoView {
             })}
             <Suspense fallback=Loading>
                 {move || analytics.get().map(|res| match res {
-                    Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| analytics.refetch()) /></div> }.into_any(),
+                    Err(e) => view! { <div class="card"><ErrorState error=e retry=analytics.reloader() /></div> }.into_any(),
                     Ok(a) => view! { <Cards a=a.clone() /> <Dashboards a=a.clone() /> <ChartTable a=a /> }.into_any(),
                 })}
             </Suspense>

@@ -18,7 +18,7 @@ use crate::session::use_session;
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let status = Load::new(api::two_factor_status);
-    let reload = Callback::new(move |()| status.refetch());
+    let reload = status.reloader();
     let session = use_session();
     view! {
         <section class="page">

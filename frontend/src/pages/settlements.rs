@@ -84,7 +84,7 @@ pub fn SettlementsPage() -> impl IntoView {
                             view! { <StatementTable list=list org=id /> }.into_any()
                         }
                         Ok(None) => view! { <Empty message=t::NO_ORGANIZATIONS /> }.into_any(),
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| statements.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=statements.reloader() /> }.into_any(),
                     })}
                 </Suspense>
             </div>
@@ -177,7 +177,7 @@ pub fn BalanceCard(org: OrganizationId) -> impl IntoView {
                             <dd>{b.last_statement.map(|d| format::date(&d)).unwrap_or_else(|| t::NO_STATEMENT.to_owned())}</dd>
                         </dl>
                     }.into_any(),
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| balance.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=balance.reloader() /> }.into_any(),
                 })}
             </Suspense>
         </div>

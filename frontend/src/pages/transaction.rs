@@ -58,7 +58,7 @@ pub fn TransactionPage() -> impl IntoView {
             </header>
             <Suspense fallback=Loading>
                 {move || detail.get().map(|res| match res {
-                    Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| detail.refetch()) /></div> }.into_any(),
+                    Err(e) => view! { <div class="card"><ErrorState error=e retry=detail.reloader() /></div> }.into_any(),
                     Ok(d) => view! { <Detail d=d events=events reload=Callback::new(move |()| { detail.refetch(); events.refetch(); }) /> }.into_any(),
                 })}
             </Suspense>
@@ -125,7 +125,7 @@ fn Detail(d: TransactionDetail, events: Load<Vec<EventView>>, reload: Callback<(
             <h2>{t::NOTIFICATIONS}</h2>
             <Suspense fallback=Loading>
                 {move || events.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| events.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=events.reloader() /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <Empty message=t::NO_NOTIFICATIONS /> }.into_any(),
                     Ok(list) => list.into_iter().map(|e| view! { <EventBlock e=e events=events /> }).collect_view().into_any(),
                 })}

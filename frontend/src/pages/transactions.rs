@@ -111,7 +111,7 @@ pub fn TransactionsPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || list.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=list.reloader() /> }.into_any(),
                         Ok(page) if page.data.is_empty() => view! {
                             {page.all_dates.then(|| view! { <p class="notice" role="status" data-testid="all-dates">{t::ALL_DATES}</p> })}
                             <Empty message=t::EMPTY />

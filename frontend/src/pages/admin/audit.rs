@@ -63,7 +63,7 @@ pub fn AuditPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || page.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| page.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=page.reloader() /> }.into_any(),
                         Ok(p) if p.data.is_empty() => view! { <Empty message=t::NO_ENTRIES /> }.into_any(),
                         Ok(p) => {
                             let last = (p.total as u32).div_ceil(p.per_page).max(1);

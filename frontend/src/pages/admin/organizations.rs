@@ -64,7 +64,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || list.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=list.reloader() /> }.into_any(),
                         Ok(v) if v.is_empty() => view! { <Empty message=t::NO_ORGANIZATIONS /> }.into_any(),
                         Ok(v) => view! {
                             <table class="table" data-testid="admin-organizations">
@@ -195,7 +195,7 @@ fn CreateOrganization(on_cancel: Callback<()>) -> impl IntoView {
 #[component]
 pub fn AdminOrganizationPage() -> impl IntoView {
     let detail = crate::pages::organizations::organization_of_url();
-    let reload = Callback::new(move |()| detail.refetch());
+    let reload = detail.reloader();
     view! {
         <section class="page">
             <header class="page-header">
@@ -385,7 +385,7 @@ fn LimitsCard(id: OrganizationId) -> impl IntoView {
             <h2>{t::LIMITS}</h2>
             <Suspense fallback=Loading>
                 {move || limits.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| limits.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=limits.reloader() /> }.into_any(),
                     Ok(l) => view! { <LimitsForm id=id limits=l /> }.into_any(),
                 })}
             </Suspense>
@@ -488,7 +488,7 @@ fn KeysCard(id: OrganizationId) -> impl IntoView {
             <FormError error=error />
             <Suspense fallback=Loading>
                 {move || keys.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| keys.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=keys.reloader() /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <Empty message=t::NO_KEYS /> }.into_any(),
                     Ok(list) => view! {
                         <table class="table">

@@ -56,7 +56,7 @@ pub fn ReconciliationPage() -> impl IntoView {
         let d = day.get();
         async move { api::reconciliation_day(&d).await }
     });
-    let reload = Callback::new(move |()| result.refetch());
+    let reload = result.reloader();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let run = move |_| {
@@ -329,7 +329,7 @@ pub fn ReconciliationGlance() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || overview.get().map(|res| match res {
-                Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| overview.refetch()) /> }.into_any(),
+                Err(e) => view! { <ErrorState error=e retry=overview.reloader() /> }.into_any(),
                 Ok(o) => {
                     let status = match &o.latest {
                         None => view! { <span class="muted">{t::GLANCE_NONE}</span> }.into_any(),

@@ -43,7 +43,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let orgs = Load::new(api::organizations);
     let creating = RwSignal::new(false);
     let editing = RwSignal::new(None::<UserId>);
-    let reload = Callback::new(move |()| users.refetch());
+    let reload = users.reloader();
     let org_list = Signal::derive(move || orgs.get().and_then(|r| r.ok()).unwrap_or_default());
     view! {
         <section class="page">
