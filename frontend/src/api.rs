@@ -101,11 +101,14 @@ fn session_expired() {
     let _ = location.assign(&format!("/login?expired=1&next={next}"));
 }
 
+/// A 2xx answer's status and parsed body, on its way.
+type Answer = Pin<Box<dyn Future<Output = Result<(u16, JsValue), ApiError>>>>;
+
 /// What every endpoint's future awaits: the request sent, a 2xx answer's status and its body as
 /// the browser parsed it (JSON), or why the call failed. Boxed and not generic, so the sending, the status check and the error body's
 /// parsing are compiled once rather than into each endpoint's future (the generic `send` only
 /// parses the body).
-fn fetch(req: Result<Request, ApiError>) -> Pin<Box<dyn Future<Output = Result<(u16, JsValue), ApiError>>>> {
+fn fetch(req: Result<Request, ApiError>) -> Answer {
     Box::pin(async move {
         let res = respond(req?).await?;
         let status = res.status();

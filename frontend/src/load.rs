@@ -70,5 +70,5 @@ fn reloader(inner: LocalResource<Erased>) -> Callback<()> {
 
 /// The one `LocalResource` the loads are made of.
 fn erased_resource(fetch: ErasedFetch) -> LocalResource<Erased> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
