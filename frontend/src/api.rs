@@ -105,9 +105,9 @@ fn session_expired() {
 type Answer = Pin<Box<dyn Future<Output = Result<(u16, JsValue), ApiError>>>>;
 
 /// What every endpoint's future awaits: the request sent, a 2xx answer's status and its body as
-/// the browser parsed it (JSON), or why the call failed. Boxed and not generic, so the sending, the status check and the error body's
-/// parsing are compiled once rather than into each endpoint's future (the generic `send` only
-/// parses the body).
+/// the browser parsed it (JSON), or why the call failed. Boxed and not generic, so the sending,
+/// the status check and the error body's parsing are compiled once rather than into each
+/// endpoint's future (the generic `send` only reads the body into its type).
 fn fetch(req: Result<Request, ApiError>) -> Answer {
     Box::pin(async move {
         let res = respond(req?).await?;
