@@ -8,10 +8,9 @@ TRUNK_VERSION="0.21.14"
 CARGO_DENY_VERSION="0.20.2"
 BINARYEN_NPM_VERSION="132"
 # The most the cabinet's wasm may weigh gzipped (issue 18: a lighter cabinet); the test command
-# fails above it.
-# Issue 18 asks for 400 KB (409600); today it is 474 552 bytes (BENCHMARKS.md): the budget sits just
-# above that, so any growth fails the test command.
-WASM_GZ_BUDGET_BYTES=480000
+# fails above it. Issue 18's budget: 400 000 bytes; the cabinet is 399 926 today, so any growth
+# must be paid for by a cut elsewhere.
+WASM_GZ_BUDGET_BYTES=400000
 export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

@@ -12,6 +12,11 @@ use crate::pages::{
 };
 use crate::session::Session;
 
+/// The start page: one function for both routes that lead to it, so the view is compiled once.
+fn to_transactions() -> impl IntoView {
+    view! { <Redirect path="/transactions" /> }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::new();
@@ -29,9 +34,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=not_found::NotFound>
                 <Route path=path!("/login") view=login::LoginPage />
                 // The manual's «/pay» is the cabinet's address.
-                <Route path=path!("/pay") view=|| view! { <Redirect path="/transactions" /> } />
+                <Route path=path!("/pay") view=to_transactions />
                 <ParentRoute path=path!("") view=shell::Shell>
-                    <Route path=path!("") view=|| view! { <Redirect path="/transactions" /> } />
+                    <Route path=path!("") view=to_transactions />
                     <Route path=path!("transactions") view=transactions::TransactionsPage />
                     <Route path=path!("transactions/:id") view=transaction::TransactionPage />
                     <Route path=path!("organizations") view=organizations::OrganizationsPage />

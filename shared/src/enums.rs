@@ -3,12 +3,24 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$variant_doc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
-        #[cfg_attr(feature = "server", derive(sqlx::Type, utoipa::ToSchema), sqlx(type_name = "text", rename_all = "snake_case"))]
-        pub enum $name { $($variant),+ }
+        #[cfg_attr(feature = "server", derive(Deserialize, sqlx::Type, utoipa::ToSchema), sqlx(type_name = "text", rename_all = "snake_case"))]
+        pub enum $name { $($(#[$variant_doc])* $variant),+ }
+
+        /// The cabinet reads these only from the server's answers, where they are strings: one
+        /// small reader through `parse` rather than serde's derived enum reader (its variant
+        /// matching and the `{"variant": null}` form), once per enum in the wasm. The server keeps
+        /// the derived reader and its error messages.
+        #[cfg(not(feature = "server"))]
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::parse(&text).ok_or_else(|| serde::de::Error::unknown_variant(&text, &[$($text),+]))
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

@@ -2,61 +2,61 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `type` of an error: a coarse class that follows the HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-pub enum ErrorType {
-    InvalidRequest,
-    AuthenticationError,
-    PermissionError,
-    NotFound,
-    IdempotencyError,
-    BusinessRule,
-    RateLimited,
-    ApiError,
-}
+use crate::enums::text_enum;
 
-/// Stable machine-readable error codes. Never rename one: integrators match on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-pub enum ErrorCode {
-    InvalidRequest,
-    IdempotencyKeyRequired,
-    InvalidCardNumber,
-    InvalidExpiry,
-    UnsupportedCurrency,
-    PayloadTooLarge,
-    InvalidApiKey,
-    InvalidCredentials,
-    SessionExpired,
-    PasswordChangeRequired,
-    /// Two-factor sign-in is required of this user: set it up before anything else.
-    TwoFactorSetupRequired,
-    /// Two-factor sign-in is required of this user and cannot be disabled.
-    TwoFactorMandatory,
-    /// The sign-in challenge is unknown, expired, used or out of tries: sign in again.
-    TwoFactorChallengeExpired,
-    CsrfFailed,
-    OrganizationBlocked,
-    TerminalDisabled,
-    Forbidden,
-    NotFound,
-    IdempotencyKeyReused,
-    RequestInProgress,
-    RefundExceedsPayment,
-    InvalidState,
-    CaptureExceedsAuthorization,
-    ExportTooLarge,
-    CardTokenRevoked,
-    AmountLimitExceeded,
-    VelocityLimitExceeded,
-    Conflict,
-    RateLimited,
-    Internal,
-    Unavailable,
-}
+text_enum!(
+    /// The `type` of an error: a coarse class that follows the HTTP status.
+    ErrorType {
+        InvalidRequest => "invalid_request",
+        AuthenticationError => "authentication_error",
+        PermissionError => "permission_error",
+        NotFound => "not_found",
+        IdempotencyError => "idempotency_error",
+        BusinessRule => "business_rule",
+        RateLimited => "rate_limited",
+        ApiError => "api_error",
+    }
+);
+
+text_enum!(
+    /// Stable machine-readable error codes. Never rename one: integrators match on them.
+    ErrorCode {
+        InvalidRequest => "invalid_request",
+        IdempotencyKeyRequired => "idempotency_key_required",
+        InvalidCardNumber => "invalid_card_number",
+        InvalidExpiry => "invalid_expiry",
+        UnsupportedCurrency => "unsupported_currency",
+        PayloadTooLarge => "payload_too_large",
+        InvalidApiKey => "invalid_api_key",
+        InvalidCredentials => "invalid_credentials",
+        SessionExpired => "session_expired",
+        PasswordChangeRequired => "password_change_required",
+        /// Two-factor sign-in is required of this user: set it up before anything else.
+        TwoFactorSetupRequired => "two_factor_setup_required",
+        /// Two-factor sign-in is required of this user and cannot be disabled.
+        TwoFactorMandatory => "two_factor_mandatory",
+        /// The sign-in challenge is unknown, expired, used or out of tries: sign in again.
+        TwoFactorChallengeExpired => "two_factor_challenge_expired",
+        CsrfFailed => "csrf_failed",
+        OrganizationBlocked => "organization_blocked",
+        TerminalDisabled => "terminal_disabled",
+        Forbidden => "forbidden",
+        NotFound => "not_found",
+        IdempotencyKeyReused => "idempotency_key_reused",
+        RequestInProgress => "request_in_progress",
+        RefundExceedsPayment => "refund_exceeds_payment",
+        InvalidState => "invalid_state",
+        CaptureExceedsAuthorization => "capture_exceeds_authorization",
+        ExportTooLarge => "export_too_large",
+        CardTokenRevoked => "card_token_revoked",
+        AmountLimitExceeded => "amount_limit_exceeded",
+        VelocityLimitExceeded => "velocity_limit_exceeded",
+        Conflict => "conflict",
+        RateLimited => "rate_limited",
+        Internal => "internal",
+        Unavailable => "unavailable",
+    }
+);
 
 impl ErrorCode {
     /// The HTTP status and error type this code is always sent with.
@@ -91,10 +91,6 @@ impl ErrorCode {
             Internal => (500, ErrorType::ApiError),
             Unavailable => (503, ErrorType::ApiError),
         }
-    }
-
-    pub fn as_str(&self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
 }
 
@@ -146,5 +142,16 @@ mod tests {
         assert_eq!(ErrorCode::CardTokenRevoked.status_and_type(), (422, ErrorType::BusinessRule));
         assert_eq!(ErrorCode::Unavailable.status_and_type(), (503, ErrorType::ApiError));
         assert_eq!(ErrorCode::AmountLimitExceeded.as_str(), "amount_limit_exceeded");
+    }
+
+    /// The spellings `text_enum!` is given are serde's, which the server writes.
+    #[test]
+    fn spellings_are_serdes() {
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).expect("json"), code.as_str());
+        }
+        for kind in ErrorType::ALL {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.as_str());
+        }
     }
 }

@@ -16,7 +16,41 @@ pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Er
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
     let s = String::deserialize(d)?;
-    OffsetDateTime::parse(&s, &Rfc3339).map_err(de::Error::custom)
+    parse(&s)
+}
+
+/// Reads a time: any RFC 3339 time on the server, which takes them from clients.
+#[cfg(feature = "server")]
+fn parse<E: de::Error>(s: &str) -> Result<OffsetDateTime, E> {
+    OffsetDateTime::parse(s, &Rfc3339).map_err(E::custom)
+}
+
+/// The cabinet reads only the server's own times, written by [`format`]: those, through
+/// [`parse_utc`] rather than `time`'s general RFC 3339 parser, the largest part of `time` in the
+/// cabinet's wasm.
+#[cfg(not(feature = "server"))]
+fn parse<E: de::Error>(s: &str) -> Result<OffsetDateTime, E> {
+    parse_utc(s).ok_or_else(|| E::custom("invalid time: expected YYYY-MM-DDTHH:MM:SSZ"))
+}
+
+/// A time as [`format`] writes it (`2024-11-25T17:33:00Z`: UTC, whole seconds), read as `time`'s
+/// RFC 3339 parser reads it; any other form is `None`.
+pub fn parse_utc(s: &str) -> Option<OffsetDateTime> {
+    let (day, clock) = s.strip_suffix('Z')?.split_once('T')?;
+    // RFC 3339's year is four digits, without the sign `parse_date` also takes.
+    if !day.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let c = clock.as_bytes();
+    if c.len() != 8 || c[2] != b':' || c[5] != b':' {
+        return None;
+    }
+    let two = |i: usize| {
+        let (tens, units) = (c[i], c[i + 1]);
+        (tens.is_ascii_digit() && units.is_ascii_digit()).then(|| (tens - b'0') * 10 + (units - b'0'))
+    };
+    let clock = time::Time::from_hms(two(0)?, two(3)?, two(6)?).ok()?;
+    Some(parse_date(day)?.with_time(clock).assume_utc())
 }
 
 /// The same for optional times (`null` when absent).
@@ -31,9 +65,7 @@ pub mod option {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|s| OffsetDateTime::parse(&s, &Rfc3339).map_err(de::Error::custom))
-            .transpose()
+        Option::<String>::deserialize(d)?.map(|s| super::parse(&s)).transpose()
     }
 }
 
@@ -93,12 +125,49 @@ pub fn parse_date(s: &str) -> Option<time::Date> {
 
 #[cfg(test)]
 mod tests {
+    use time::format_description::well_known::Rfc3339;
     use time::macros::datetime;
 
     #[test]
     fn whole_seconds_in_utc() {
         let t = datetime!(2024-11-25 20:33:00.789 +03:00);
         assert_eq!(super::format(t), "2024-11-25T17:33:00Z");
+    }
+
+    /// The server's own times read as `time`'s RFC 3339 parser reads them; other forms are refused.
+    #[test]
+    fn times_as_the_server_writes_them() {
+        for t in [
+            datetime!(2024-11-25 20:33:00.789 +03:00),
+            datetime!(2024-02-29 00:00:00 UTC),
+            datetime!(0001-01-01 23:59:59 UTC),
+        ] {
+            let text = super::format(t);
+            assert_eq!(super::parse_utc(&text), time::OffsetDateTime::parse(&text, &Rfc3339).ok(), "{text}");
+            assert!(super::parse_utc(&text).is_some(), "{text}");
+        }
+        for s in [
+            "2024-11-25T17:33:00Z",
+            "2024-02-30T00:00:00Z",
+            "2024-11-25T24:00:00Z",
+            "2024-11-25T23:60:00Z",
+            "2024-11-25T23:59:61Z",
+            "2024-11-25T17:33:00",
+            "2024-11-25 17:33:00Z",
+            "2024-11-25t17:33:00z",
+            "2024-11-25T17:33:00.5Z",
+            "2024-11-25T17:33:00+03:00",
+            "+2024-11-25T17:33:00Z",
+            "-2024-11-25T17:33:00Z",
+            "2024-11-25T1:33:00Z",
+            "2024-11-25T17:3a:00Z",
+            "",
+            "Z",
+        ] {
+            let ours = super::parse_utc(s);
+            assert!(ours.is_none() || ours == time::OffsetDateTime::parse(s, &Rfc3339).ok(), "{s:?}");
+        }
+        assert!(super::parse_utc("2024-11-25T17:33:00.5Z").is_none());
     }
 
     /// The days `time`'s own reader takes, and only those.

@@ -14,6 +14,7 @@ use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::{common, integration as t, transaction as tx};
+use crate::load::Load;
 
 #[component]
 pub fn IntegrationPage() -> impl IntoView {
@@ -22,7 +23,7 @@ pub fn IntegrationPage() -> impl IntoView {
         <section class="page">
             <Suspense fallback=Loading>
                 {move || org.get().map(|res| match res {
-                    Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| org.refetch()) /></div> }.into_any(),
+                    Err(e) => view! { <div class="card"><ErrorState error=e retry=org.reloader() /></div> }.into_any(),
                     Ok(o) => view! { <Integration id=o.id name=o.name url=o.notification_url secret=o.webhook_secret /> }.into_any(),
                 })}
             </Suspense>
@@ -33,8 +34,8 @@ pub fn IntegrationPage() -> impl IntoView {
 #[component]
 fn Integration(id: OrganizationId, name: String, url: Option<String>, secret: String) -> impl IntoView {
     let reveal = RwSignal::new(false);
-    let events = LocalResource::new(move || api::organization_events(id));
-    let keys = LocalResource::new(move || api::organization_api_keys(id));
+    let events = Load::new(move || api::organization_events(id));
+    let keys = Load::new(move || api::organization_api_keys(id));
     let sending = RwSignal::new(false);
     let sent = RwSignal::new(None::<Result<String, String>>);
     let has_url = url.is_some();
@@ -88,7 +89,7 @@ fn Integration(id: OrganizationId, name: String, url: Option<String>, secret: St
             </div>
             <Suspense fallback=Loading>
                 {move || events.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| events.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=events.reloader() /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <Empty message=t::NO_EVENTS /> }.into_any(),
                     Ok(list) => view! { {log_table(list)} }.into_any(),
                 })}
@@ -98,7 +99,7 @@ fn Integration(id: OrganizationId, name: String, url: Option<String>, secret: St
             <h2>{t::KEYS}</h2>
             <Suspense fallback=Loading>
                 {move || keys.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| keys.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=keys.reloader() /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <Empty message=t::NO_KEYS /> }.into_any(),
                     Ok(list) => view! { {keys_table(list)} }.into_any(),
                 })}

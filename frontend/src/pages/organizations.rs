@@ -13,6 +13,7 @@ use crate::components::state::{Empty, ErrorState, Loading};
 use crate::components::status::InfoTip;
 use crate::format;
 use crate::i18n::{common, organizations as t};
+use crate::load::Load;
 
 pub(crate) fn status_label(s: OrganizationStatus) -> &'static str {
     match s {
@@ -32,7 +33,7 @@ pub(crate) fn terminal_label(tt: TerminalType) -> &'static str {
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
     let active_only = RwSignal::new(true);
-    let list = LocalResource::new(api::organizations);
+    let list = Load::new(api::organizations);
 
     view! {
         <section class="page">
@@ -54,7 +55,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     {move || {
                         list.get()
                             .map(|res| match res {
-                                Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
+                                Err(e) => view! { <ErrorState error=e retry=list.reloader() /> }.into_any(),
                                 Ok(orgs) => {
                                     let shown: Vec<_> = orgs
                                         .into_iter()
@@ -94,10 +95,10 @@ pub fn OrganizationsPage() -> impl IntoView {
 }
 
 /// The organization the page's `:id` names (a malformed id is a 404).
-pub(crate) fn organization_of_url() -> LocalResource<Result<OrganizationDetail, api::ApiError>> {
+pub(crate) fn organization_of_url() -> Load<OrganizationDetail> {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<OrganizationId>().ok()));
-    LocalResource::new(move || {
+    Load::new(move || {
         let id = id();
         async move {
             match id {
@@ -123,7 +124,7 @@ pub fn OrganizationPage() -> impl IntoView {
                                 <header class="page-header">
                                     <A href="/organizations" attr:class="back"><Icon name="chevron-left" />{common::BACK}</A>
                                 </header>
-                                <div class="card"><ErrorState error=e retry=Callback::new(move |()| detail.refetch()) /></div>
+                                <div class="card"><ErrorState error=e retry=detail.reloader() /></div>
                             }
                             .into_any(),
                         })

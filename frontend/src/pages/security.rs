@@ -11,13 +11,14 @@ use shared::dto::auth::{TwoFactorSetup, TwoFactorStatus};
 use crate::api::{self, ApiError};
 use crate::components::state::{ErrorState, Loading};
 use crate::i18n::security as t;
+use crate::load::Load;
 use crate::pages::admin::{CopyOnce, FieldError, FormError, at_fault};
 use crate::session::use_session;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
-    let status = LocalResource::new(api::two_factor_status);
-    let reload = Callback::new(move |()| status.refetch());
+    let status = Load::new(api::two_factor_status);
+    let reload = status.reloader();
     let session = use_session();
     view! {
         <section class="page">

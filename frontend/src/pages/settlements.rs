@@ -13,6 +13,7 @@ use crate::components::state::{Empty, ErrorState, Loading};
 use crate::components::status::InfoTip;
 use crate::format;
 use crate::i18n::settlements as t;
+use crate::load::Load;
 
 const KEYS: [&str; 3] = ["organization", "from", "to"];
 const MOSCOW: &str = "Europe/Moscow";
@@ -26,7 +27,7 @@ fn month_before(day: &str) -> String {
 pub fn SettlementsPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
-    let orgs = LocalResource::new(api::organizations);
+    let orgs = Load::new(api::organizations);
     let param = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
     // Statements are of Moscow days: by default the last 31 of them.
     let today = move || format::today_in(MOSCOW);
@@ -46,7 +47,7 @@ pub fn SettlementsPage() -> impl IntoView {
             navigate(&format!("/settlements?{qs}"), Default::default());
         }
     };
-    let statements = LocalResource::new(move || {
+    let statements = Load::new(move || {
         let (org, from, to) = (org(), from(), to());
         async move {
             match org {
@@ -83,7 +84,7 @@ pub fn SettlementsPage() -> impl IntoView {
                             view! { <StatementTable list=list org=id /> }.into_any()
                         }
                         Ok(None) => view! { <Empty message=t::NO_ORGANIZATIONS /> }.into_any(),
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| statements.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=statements.reloader() /> }.into_any(),
                     })}
                 </Suspense>
             </div>
@@ -158,7 +159,7 @@ fn StatementTable(list: Vec<StatementView>, org: Option<OrganizationId>) -> impl
 /// the last statement.
 #[component]
 pub fn BalanceCard(org: OrganizationId) -> impl IntoView {
-    let balance = LocalResource::new(move || api::balance(org));
+    let balance = Load::new(move || api::balance(org));
     view! {
         <div class="card" data-testid="balance">
             <div class="card-head">
@@ -176,7 +177,7 @@ pub fn BalanceCard(org: OrganizationId) -> impl IntoView {
                             <dd>{b.last_statement.map(|d| format::date(&d)).unwrap_or_else(|| t::NO_STATEMENT.to_owned())}</dd>
                         </dl>
                     }.into_any(),
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| balance.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=balance.reloader() /> }.into_any(),
                 })}
             </Suspense>
         </div>

@@ -16,6 +16,7 @@ use crate::components::state::{Empty, ErrorState, Loading};
 use crate::components::status::StatusBadge;
 use crate::format;
 use crate::i18n::{common, transaction as t, transactions as list};
+use crate::load::Load;
 
 /// `25.11.2024 17:33 (+03:00)`, as the manual shows dates.
 fn when(time: &LocalTime) -> String {
@@ -30,7 +31,7 @@ fn dash(v: Option<String>) -> String {
 pub fn TransactionPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<OperationId>().ok()));
-    let detail = LocalResource::new(move || {
+    let detail = Load::new(move || {
         let id = id();
         async move {
             match id {
@@ -39,7 +40,7 @@ pub fn TransactionPage() -> impl IntoView {
             }
         }
     });
-    let events = LocalResource::new(move || {
+    let events = Load::new(move || {
         let id = id();
         async move {
             match id {
@@ -57,7 +58,7 @@ pub fn TransactionPage() -> impl IntoView {
             </header>
             <Suspense fallback=Loading>
                 {move || detail.get().map(|res| match res {
-                    Err(e) => view! { <div class="card"><ErrorState error=e retry=Callback::new(move |()| detail.refetch()) /></div> }.into_any(),
+                    Err(e) => view! { <div class="card"><ErrorState error=e retry=detail.reloader() /></div> }.into_any(),
                     Ok(d) => view! { <Detail d=d events=events reload=Callback::new(move |()| { detail.refetch(); events.refetch(); }) /> }.into_any(),
                 })}
             </Suspense>
@@ -66,11 +67,7 @@ pub fn TransactionPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(
-    d: TransactionDetail,
-    events: LocalResource<Result<Vec<EventView>, api::ApiError>>,
-    reload: Callback<()>,
-) -> impl IntoView {
+fn Detail(d: TransactionDetail, events: Load<Vec<EventView>>, reload: Callback<()>) -> impl IntoView {
     let r = &d.row;
     // Capturing, canceling and refunding take the same right: staff, or «Возвраты».
     let session = crate::session::use_session();
@@ -128,7 +125,7 @@ fn Detail(
             <h2>{t::NOTIFICATIONS}</h2>
             <Suspense fallback=Loading>
                 {move || events.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| events.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=events.reloader() /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <Empty message=t::NO_NOTIFICATIONS /> }.into_any(),
                     Ok(list) => list.into_iter().map(|e| view! { <EventBlock e=e events=events /> }).collect_view().into_any(),
                 })}
@@ -283,7 +280,7 @@ fn related_table(ops: Vec<RelatedOperation>) -> impl IntoView {
 }
 
 #[component]
-fn EventBlock(e: EventView, events: LocalResource<Result<Vec<EventView>, api::ApiError>>) -> impl IntoView {
+fn EventBlock(e: EventView, events: Load<Vec<EventView>>) -> impl IntoView {
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let id = e.id.clone();

@@ -14,6 +14,7 @@ use crate::components::status::InfoTip;
 use crate::components::status::StatusBadge;
 use crate::format;
 use crate::i18n::transactions as t;
+use crate::load::Load;
 use crate::pages::admin::reconciliation::ReconciliationGlance;
 use crate::session::use_session;
 
@@ -43,11 +44,11 @@ pub fn TransactionsPage() -> impl IntoView {
         let qs = query.with_untracked(|q| query_string(q, &changes));
         navigate(&format!("/transactions?{qs}"), Default::default());
     });
-    let list = LocalResource::new(move || {
+    let list = Load::new(move || {
         let qs = query.with(|q| query_string(q, &[]));
         async move { api::transactions(&qs).await }
     });
-    let orgs = LocalResource::new(api::organizations);
+    let orgs = Load::new(api::organizations);
     let show_orgs = move || {
         let admin = session.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin));
         admin || orgs.get().and_then(|r| r.ok()).is_some_and(|o| o.len() > 1)
@@ -110,7 +111,7 @@ pub fn TransactionsPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || list.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=list.reloader() /> }.into_any(),
                         Ok(page) if page.data.is_empty() => view! {
                             {page.all_dates.then(|| view! { <p class="notice" role="status" data-testid="all-dates">{t::ALL_DATES}</p> })}
                             <Empty message=t::EMPTY />

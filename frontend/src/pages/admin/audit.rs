@@ -11,6 +11,7 @@ use crate::components::pagination::Pagination;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::admin as t;
+use crate::load::Load;
 
 const KEYS: [&str; 6] = ["actor", "action", "organization_id", "from", "to", "page"];
 
@@ -31,11 +32,11 @@ pub fn AuditPage() -> impl IntoView {
         let qs = query.with_untracked(|q| query_string(q, &changes));
         navigate(&format!("/admin/audit?{qs}"), Default::default());
     });
-    let page = LocalResource::new(move || {
+    let page = Load::new(move || {
         let qs = query.with(|q| query_string(q, &[]));
         async move { api::admin_audit(&qs).await }
     });
-    let orgs = LocalResource::new(api::organizations);
+    let orgs = Load::new(api::organizations);
     let actor = RwSignal::new(param("actor"));
     let action = RwSignal::new(param("action"));
     let on_change =
@@ -62,7 +63,7 @@ pub fn AuditPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || page.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| page.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=page.reloader() /> }.into_any(),
                         Ok(p) if p.data.is_empty() => view! { <Empty message=t::NO_ENTRIES /> }.into_any(),
                         Ok(p) => {
                             let last = (p.total as u32).div_ceil(p.per_page).max(1);

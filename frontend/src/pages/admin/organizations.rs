@@ -22,6 +22,7 @@ use crate::components::icons::Icon;
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::{admin as t, common, organizations as orgs};
+use crate::load::Load;
 use crate::pages::organizations::{status_label, terminal_label};
 
 const DEFAULT_BANK: &str = "АО БАНК «СНГБ»";
@@ -47,7 +48,7 @@ fn preview(service: &str, bank: &str, min: &str, amount: &str) -> Option<String>
 
 #[component]
 pub fn AdminOrganizationsPage() -> impl IntoView {
-    let list = LocalResource::new(api::organizations);
+    let list = Load::new(api::organizations);
     let creating = RwSignal::new(false);
     view! {
         <section class="page">
@@ -63,7 +64,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
             <div class="card flush">
                 <Suspense fallback=Loading>
                     {move || list.get().map(|res| match res {
-                        Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| list.refetch()) /> }.into_any(),
+                        Err(e) => view! { <ErrorState error=e retry=list.reloader() /> }.into_any(),
                         Ok(v) if v.is_empty() => view! { <Empty message=t::NO_ORGANIZATIONS /> }.into_any(),
                         Ok(v) => view! {
                             <table class="table" data-testid="admin-organizations">
@@ -194,7 +195,7 @@ fn CreateOrganization(on_cancel: Callback<()>) -> impl IntoView {
 #[component]
 pub fn AdminOrganizationPage() -> impl IntoView {
     let detail = crate::pages::organizations::organization_of_url();
-    let reload = Callback::new(move |()| detail.refetch());
+    let reload = detail.reloader();
     view! {
         <section class="page">
             <header class="page-header">
@@ -378,13 +379,13 @@ fn SecretCard(org: OrganizationDetail) -> impl IntoView {
 
 #[component]
 fn LimitsCard(id: OrganizationId) -> impl IntoView {
-    let limits = LocalResource::new(move || api::admin_limits(id));
+    let limits = Load::new(move || api::admin_limits(id));
     view! {
         <div class="card">
             <h2>{t::LIMITS}</h2>
             <Suspense fallback=Loading>
                 {move || limits.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| limits.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=limits.reloader() /> }.into_any(),
                     Ok(l) => view! { <LimitsForm id=id limits=l /> }.into_any(),
                 })}
             </Suspense>
@@ -445,7 +446,7 @@ fn LimitsForm(id: OrganizationId, limits: VelocityLimits) -> impl IntoView {
 
 #[component]
 fn KeysCard(id: OrganizationId) -> impl IntoView {
-    let keys = LocalResource::new(move || api::organization_api_keys(id));
+    let keys = Load::new(move || api::organization_api_keys(id));
     let name = RwSignal::new(String::new());
     let issued = RwSignal::new(None::<IssuedApiKey>);
     let error = RwSignal::new(None::<ApiError>);
@@ -487,7 +488,7 @@ fn KeysCard(id: OrganizationId) -> impl IntoView {
             <FormError error=error />
             <Suspense fallback=Loading>
                 {move || keys.get().map(|res| match res {
-                    Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| keys.refetch()) /> }.into_any(),
+                    Err(e) => view! { <ErrorState error=e retry=keys.reloader() /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <Empty message=t::NO_KEYS /> }.into_any(),
                     Ok(list) => view! {
                         <table class="table">

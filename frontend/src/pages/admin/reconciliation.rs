@@ -19,6 +19,7 @@ use crate::api::{self, ApiError};
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::format;
 use crate::i18n::{common, reconciliation as t, transactions as tx};
+use crate::load::Load;
 
 fn run_badge(s: RunStatus) -> &'static str {
     match s {
@@ -51,11 +52,11 @@ pub fn ReconciliationPage() -> impl IntoView {
     let day = Memo::new(move |_| {
         query.with(|q| q.get("day")).filter(|d| !d.is_empty()).unwrap_or_else(format::moscow_yesterday)
     });
-    let result = LocalResource::new(move || {
+    let result = Load::new(move || {
         let d = day.get();
         async move { api::reconciliation_day(&d).await }
     });
-    let reload = Callback::new(move |()| result.refetch());
+    let reload = result.reloader();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let run = move |_| {
@@ -324,11 +325,11 @@ fn run_row(r: RunView) -> impl IntoView {
 /// The admin's home card: yesterday's reconciliation and the open discrepancies of every day.
 #[component]
 pub fn ReconciliationGlance() -> impl IntoView {
-    let overview = LocalResource::new(api::reconciliation_overview);
+    let overview = Load::new(api::reconciliation_overview);
     view! {
         <Suspense fallback=Loading>
             {move || overview.get().map(|res| match res {
-                Err(e) => view! { <ErrorState error=e retry=Callback::new(move |()| overview.refetch()) /> }.into_any(),
+                Err(e) => view! { <ErrorState error=e retry=overview.reloader() /> }.into_any(),
                 Ok(o) => {
                     let status = match &o.latest {
                         None => view! { <span class="muted">{t::GLANCE_NONE}</span> }.into_any(),

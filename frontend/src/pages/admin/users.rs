@@ -14,6 +14,7 @@ use super::{CopyOnce, FieldError, FormError, at_fault};
 use crate::api::{self, ApiError};
 use crate::components::state::{Empty, ErrorState, Loading};
 use crate::i18n::{admin as t, common};
+use crate::load::Load;
 
 const ZONES: [&str; 11] = [
     "Europe/Kaliningrad",
@@ -38,11 +39,11 @@ fn role_label(r: Role) -> &'static str {
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
-    let users = LocalResource::new(api::admin_users);
-    let orgs = LocalResource::new(api::organizations);
+    let users = Load::new(api::admin_users);
+    let orgs = Load::new(api::organizations);
     let creating = RwSignal::new(false);
     let editing = RwSignal::new(None::<UserId>);
-    let reload = Callback::new(move |()| users.refetch());
+    let reload = users.reloader();
     let org_list = Signal::derive(move || orgs.get().and_then(|r| r.ok()).unwrap_or_default());
     view! {
         <section class="page">
