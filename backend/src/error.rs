@@ -75,6 +75,7 @@ impl From<sqlx::Error> for ApiError {
             // committed happened, so the client may retry; a 500 would say otherwise.
             e if connection_lost(&e) => {
                 tracing::warn!(error = %e, "database connection lost");
+                crate::db::note_connection_lost();
                 ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
             }
             other => ApiError::Internal(anyhow::Error::new(other)),
@@ -82,12 +83,16 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-/// A lost connection: a socket error, or the server ending the session (SQLSTATE class 57P:
-/// shutdown, crash, not accepting connections yet; class 08: connection exception).
+/// A lost connection: a socket error, or the server ending the session (SQLSTATE 57P01-03:
+/// shutdown, crash, not accepting connections yet; 08000/08003/08006: the connection is gone).
+/// Not 08007 (a transaction's outcome unknown) nor 08P01 (a protocol violation, a bug). The
+/// commits of the payment API's operations go through `db::commit`, which never answers 503.
 fn connection_lost(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        sqlx::Error::Database(db) => {
+            db.code().is_some_and(|c| matches!(&*c, "57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006"))
+        }
         _ => false,
     }
 }

@@ -1,11 +1,13 @@
 //! The connection pool and the migrations.
 
-use std::time::Duration;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::configuration::DatabaseSettings;
 
@@ -19,6 +21,26 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 /// outlived a restart of the server, and is replaced here instead of failing a request. A request
 /// that still meets a dead connection answers 503 (`ApiError`'s conversion), so it is retried.
 const TEST_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// When a request last met a connection PostgreSQL had dropped, in milliseconds of `clock()`.
+static LAST_LOSS_MS: AtomicU64 = AtomicU64::new(0);
+
+fn clock() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    u64::try_from(START.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A request met a dropped connection (a restart): every pooled connection released before now
+/// is tested before its next use, so one failed request is enough to flush the dead ones.
+pub fn note_connection_lost() {
+    LAST_LOSS_MS.store(clock().max(1), Ordering::Relaxed);
+}
+
+/// Whether a pooled connection idle for `idle_for` is to be tested before it is handed out.
+fn needs_test(idle_for: Duration) -> bool {
+    let released_at = clock().saturating_sub(u64::try_from(idle_for.as_millis()).unwrap_or(u64::MAX));
+    idle_for >= TEST_AFTER_IDLE || released_at <= LAST_LOSS_MS.load(Ordering::Relaxed)
+}
 
 /// A lazy pool of `size` connections to `url`, with the settings' acquire timeout: the server
 /// starts even while the database is still coming up (`/readyz` tells).
@@ -44,7 +66,7 @@ pub fn pool_options(size: u32, acquire_timeout: Duration) -> PgPoolOptions {
         .test_before_acquire(false)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
-                if meta.idle_for >= TEST_AFTER_IDLE {
+                if needs_test(meta.idle_for) {
                     sqlx::Connection::ping(conn).await?;
                 }
                 Ok(true)
@@ -63,6 +85,17 @@ pub fn read_pool(settings: &DatabaseSettings, primary: &PgPool) -> Result<PgPool
         Some(url) => lazy_pool(settings, url, settings.max_connections, None),
         None => Ok(primary.clone()),
     }
+}
+
+/// Commits a transaction whose outcome a client acts on (an operation and its idempotency key).
+/// A connection lost during the COMMIT leaves its outcome unknown (PostgreSQL may have committed):
+/// that is an internal error (500), never the 503 `unavailable` that a lost connection otherwise
+/// answers, which says nothing happened. Either way the key is given up and a retry with the same
+/// key finds what was committed.
+pub async fn commit(tx: Transaction<'_, Postgres>) -> Result<(), crate::error::ApiError> {
+    tx.commit()
+        .await
+        .map_err(|e| crate::error::ApiError::Internal(anyhow::Error::new(e).context("COMMIT failed: outcome unknown")))
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {

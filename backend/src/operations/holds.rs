@@ -86,7 +86,7 @@ async fn end(
     let details = serde_json::json!({"amount": amount, "authorized": row.amount, "currency": row.currency});
     let action = if matches!(by, By::Expiry { .. }) { "payment.hold_expired" } else { action };
     let claim = by.record(&mut tx, row.organization_id, row.id, action, details).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let outcome = outcome_or_pending(send(state, &row).await);
     Ok(apply_outcome(state, id, step_booking(step), outcome, claim).await?)
 }

@@ -229,10 +229,10 @@ pub async fn create(
         // Nothing goes to the bank yet: the answer is saved with the payment.
         let row = operations::find(&mut *tx, id).await?.ok_or_else(ApiError::not_found)?;
         claim.complete(&mut *tx, 201, &objects::answer(&row, &state.public_url), now).await?;
-        tx.commit().await?;
+        crate::db::commit(tx).await?;
         return Ok(row);
     };
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
 
     let reference = operations::acquirer_reference(id);
     let booking = super::payment_booking(op.capture);

@@ -95,7 +95,7 @@ pub async fn create(
     claim.attach(&mut *tx, Some(id)).await?;
     let details = serde_json::json!({"amount": op.amount, "currency": op.currency, "card": op.card_mask});
     claim.audit(&mut *tx, "payout.create", &id.to_string(), details).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let reference = operations::acquirer_reference(id);
     let outcome = state
         .acquirer

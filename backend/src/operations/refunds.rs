@@ -113,7 +113,7 @@ pub async fn create(
     operations::insert(&mut tx, &op).await?;
     let details = serde_json::json!({"payment_id": payment_id, "amount": amount, "currency": op.currency});
     let claim = by.record(&mut tx, org, id, "refund.create", details).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
 
     let reference = operations::acquirer_reference(id);
     let outcome = state

@@ -40,7 +40,7 @@ pub async fn revoke(
         claim.attach(&mut *tx, None).await?;
         claim.audit(&mut *tx, "card_token.revoke", &row.token, serde_json::json!({})).await?;
         claim.complete(&mut *tx, claim.success, &bytes, now).await?;
-        tx.commit().await?;
+        crate::db::commit(tx).await?;
         Ok((StatusCode::OK, bytes))
     })
     .await
