@@ -169,7 +169,10 @@ start_replica_pair() {
   ensure_postgres_binaries
   local bin root pwfile pw primary_port standby_port tmp
   bin="$(pg_bindir)"; root="$(dirname "$(pg_dir)")/replica-test"
-  primary_port=$(( $(pg_port) + 1 )); standby_port=$(( $(pg_port) + 2 ))
+  # Below Linux's ephemeral range (32768-60999): a client connection of the tests just run can
+  # hold a port in it, and then the pair could not listen there.
+  local base; base="$(pg_port)"; [ "$base" -lt 32768 ] || base=$((base - 30000))
+  primary_port=$((base + 1)); standby_port=$((base + 2))
   pwfile="$DATA_DIR/pg-password"; pw="$(cat "$pwfile")"
   psql_p() { PGPASSWORD="$pw" timeout 30 "$bin/psql" -h 127.0.0.1 -p "$primary_port" -U clickpay -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
   stop_replica_pair

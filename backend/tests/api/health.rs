@@ -1,3 +1,5 @@
+use sqlx::Connection;
+
 use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
@@ -73,7 +75,13 @@ async fn a_dropped_database_connection_answers_503_and_a_rested_one_is_replaced(
     let drop_all = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
                     WHERE datname = current_database() AND pid <> pg_backend_pid()";
 
-    sqlx::query(drop_all).execute(&app.db).await.expect("terminate the app's connections");
+    // From a connection of its own: the app's pools lose theirs.
+    let drop_app_connections = || async {
+        let mut admin = sqlx::PgConnection::connect(&app.database_url).await.expect("connect");
+        sqlx::query(drop_all).execute(&mut admin).await.expect("terminate the app's connections");
+    };
+
+    drop_app_connections().await;
     let mut statuses = Vec::new();
     for _ in 0..40 {
         let status = m.get(&path).await.status().as_u16();
@@ -86,7 +94,7 @@ async fn a_dropped_database_connection_answers_503_and_a_rested_one_is_replaced(
     assert_eq!(statuses.last(), Some(&200), "the pool recovers: {statuses:?}");
     assert!(statuses.len() <= 2, "one request meets the dropped connections: {statuses:?}");
 
-    sqlx::query(drop_all).execute(&app.db).await.expect("terminate the app's connections");
+    drop_app_connections().await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     assert_eq!(m.get(&path).await.status(), 200, "a rested connection is tested before use");
 }
