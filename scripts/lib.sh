@@ -8,7 +8,7 @@ TRUNK_VERSION="0.21.14"
 CARGO_DENY_VERSION="0.20.2"
 BINARYEN_NPM_VERSION="132"
 # The most the cabinet's wasm may weigh gzipped (issue 18: a lighter cabinet); the test command
-# fails above it. Issue 18's budget: 400 000 bytes; the cabinet is 399 542 today, so any growth
+# fails above it. Issue 18's budget: 400 000 bytes; the cabinet is 399 556 today, so any growth
 # must be paid for by a cut elsewhere.
 WASM_GZ_BUDGET_BYTES=400000
 export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"

@@ -33,6 +33,11 @@ impl ApiError {
         ApiError::new(ErrorCode::NotFound, "No such object.")
     }
 
+    /// 503 `unavailable`: nothing was done, the client may retry.
+    pub fn unavailable() -> Self {
+        ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
+    }
+
     pub fn invalid(message: impl Into<String>) -> Self {
         ApiError::new(ErrorCode::InvalidRequest, message)
     }
@@ -69,14 +74,14 @@ impl From<sqlx::Error> for ApiError {
         match e {
             sqlx::Error::PoolTimedOut => {
                 crate::metrics::POOL_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
+                ApiError::unavailable()
             }
             // The connection to PostgreSQL was lost (a restart, a failover): nothing that was not
             // committed happened, so the client may retry; a 500 would say otherwise.
             e if connection_lost(&e) => {
                 tracing::warn!(error = %e, "database connection lost");
                 crate::db::note_connection_lost();
-                ApiError::new(ErrorCode::Unavailable, "The service is temporarily unavailable.")
+                ApiError::unavailable()
             }
             other => ApiError::Internal(anyhow::Error::new(other)),
         }

@@ -81,8 +81,11 @@ pub mod date {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        super::parse_date(&s).ok_or_else(|| de::Error::custom("invalid date: expected YYYY-MM-DD"))
+        read(&<std::borrow::Cow<'de, str>>::deserialize(d)?)
+    }
+
+    fn read<E: de::Error>(s: &str) -> Result<Date, E> {
+        super::parse_date(s).ok_or_else(|| E::custom("invalid date: expected YYYY-MM-DD"))
     }
 
     /// The same for optional days (`null` when absent).
@@ -94,11 +97,7 @@ pub mod date {
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-            Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
-                .map(|s| {
-                    super::super::parse_date(&s).ok_or_else(|| de::Error::custom("invalid date: expected YYYY-MM-DD"))
-                })
-                .transpose()
+            Option::<std::borrow::Cow<'de, str>>::deserialize(d)?.map(|s| super::read(&s)).transpose()
         }
     }
 }
